@@ -1,0 +1,58 @@
+import type { ParsedQuery } from './query.js';
+
+/** What the index needs to know about one published article. */
+export interface IndexedDocument {
+  id: number;
+  /** Publish time in unix seconds: the index keeps documents in recency order. */
+  publishedTs: number;
+  title: string;
+  tags: string[];
+  summary: string;
+  body: string;
+  categoryId: number;
+  tagIds: number[];
+}
+
+/** Text of a document in its fields, for checking candidates the index cannot decide alone. */
+export interface DocumentText {
+  title: string;
+  tags: string[];
+  summary: string;
+  body: string;
+}
+
+export interface SearchFilters {
+  categoryId?: number | undefined;
+  tagId?: number | undefined;
+}
+
+/** Tier 0: every term in the title; 1: every term in title or tags; 2: elsewhere. */
+export type Tier = 0 | 1 | 2;
+
+export interface SearchHit {
+  id: number;
+  tier: Tier;
+}
+
+export interface SearchPage {
+  /** Exact number of matching documents. */
+  total: number;
+  hits: SearchHit[];
+}
+
+export interface RelatedHit {
+  id: number;
+  /** How many distinct query words the document holds. */
+  wordsMatched: number;
+}
+
+/** A full-text index. SQLite FTS5 implements it today; another engine can tomorrow. */
+export interface SearchIndex {
+  upsert(doc: IndexedDocument): void;
+  remove(id: number): void;
+  /** Drops every document (used before a full rebuild). */
+  clear(): void;
+  search(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage;
+  /** Documents holding some of `words`, most words first; never one of `exclude`. */
+  related(words: string[], filters: SearchFilters, exclude: ReadonlySet<number>, limit: number): RelatedHit[];
+}

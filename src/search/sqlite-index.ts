@@ -1,0 +1,236 @@
+import type { Db } from '../db/open.js';
+import type { DocumentText, IndexedDocument, RelatedHit, SearchFilters, SearchHit, SearchIndex, SearchPage, Tier } from './engine.js';
+import { termOccursIn } from './match.js';
+import { normalizeText } from './normalize.js';
+import { termVariants, type ParsedQuery, type Term } from './query.js';
+import { indexFields, indexTokens, phraseExpression, termPhrase } from './tokenize.js';
+
+/** Match sets up to this size are ranked fully by BM25; larger ones by tier, then recency. */
+export const FULL_RANK_LIMIT = 2000;
+/** How many documents per word the related fallback considers. */
+const RELATED_CANDIDATES_PER_WORD = 2000;
+const KEY_ID_SPACE = 2 ** 24;
+const CACHE_ENTRIES = 500;
+// title, tags, body, facets: a title hit outweighs a tag hit outweighs a body hit
+const BM25 = 'bm25(search_index, 10.0, 5.0, 1.0, 0.0)';
+
+const TEXT_COLUMNS = { all: '{title tags body}', titleTags: '{title tags}', title: '{title}' } as const;
+type Scope = keyof typeof TEXT_COLUMNS;
+
+/** The index rowid of a document: recency order is rowid order. */
+export function documentKey(id: number, publishedTs: number): number {
+  if (!Number.isInteger(id) || id <= 0 || id >= KEY_ID_SPACE) throw new RangeError(`article id out of range: ${id}`);
+  return Math.max(0, Math.floor(publishedTs / 60)) * KEY_ID_SPACE + id;
+}
+
+function idOfKey(key: number): number {
+  return key % KEY_ID_SPACE;
+}
+
+function termExpression(term: Term): string {
+  const phrases = termVariants(term).map((variant) => phraseExpression(termPhrase(variant)));
+  return phrases.length === 1 ? phrases[0]! : `(${phrases.join(' OR ')})`;
+}
+
+function isExact(term: Term): boolean {
+  return termVariants(term).every((variant) => termPhrase(variant).exact);
+}
+
+function filterExpression(filters: SearchFilters): string {
+  const parts: string[] = [];
+  if (filters.categoryId !== undefined) parts.push(`{facets} : "c${filters.categoryId}"`);
+  if (filters.tagId !== undefined) parts.push(`{facets} : "t${filters.tagId}"`);
+  return parts.join(' AND ');
+}
+
+interface Plan {
+  all: string;
+  titleTags: string;
+  title: string;
+  /** Terms the index can only narrow: candidates need a check against the text. */
+  verify: boolean;
+}
+
+/** Builds the FTS5 MATCH strings for a query; null when nothing could match. */
+function plan(query: ParsedQuery, filters: SearchFilters): Plan | null {
+  if (query.include.length === 0) return null;
+  const filter = filterExpression(filters);
+  const exactExcluded = query.exclude.filter(isExact);
+  const verify = !query.include.every(isExact) || exactExcluded.length !== query.exclude.length;
+  const build = (scope: Scope) => {
+    const positive = query.include.map(termExpression).join(' AND ');
+    let expr = `${TEXT_COLUMNS[scope]} : (${positive})`;
+    if (filter) expr = `(${expr}) AND ${filter}`;
+    if (exactExcluded.length > 0) {
+      expr = `(${expr}) NOT ${TEXT_COLUMNS.all} : (${exactExcluded.map(termExpression).join(' OR ')})`;
+    }
+    return expr;
+  };
+  return { all: build('all'), titleTags: build('titleTags'), title: build('title'), verify };
+}
+
+export interface SqliteIndexOptions {
+  /** Loads the text of documents, for verifying candidates of inexact terms. */
+  loadTexts: (ids: number[]) => Map<number, DocumentText>;
+}
+
+/** SQLite FTS5 implementation of SearchIndex over the search_index table (see migrations). */
+export class SqliteSearchIndex implements SearchIndex {
+  readonly #db: Db;
+  readonly #loadTexts: SqliteIndexOptions['loadTexts'];
+  readonly #cache = new Map<string, SearchPage>();
+  readonly #stmts;
+
+  constructor(db: Db, options: SqliteIndexOptions) {
+    this.#db = db;
+    this.#loadTexts = options.loadTexts;
+    this.#stmts = {
+      keyOf: db.prepare<[number], { doc_key: number }>('SELECT doc_key FROM search_docs WHERE article_id = ?'),
+      insertDoc: db.prepare<[number, string, string, string, string]>(
+        'INSERT INTO search_index (rowid, title, tags, body, facets) VALUES (?, ?, ?, ?, ?)',
+      ),
+      deleteDoc: db.prepare<[number]>('DELETE FROM search_index WHERE rowid = ?'),
+      setKey: db.prepare<[number, number]>(
+        'INSERT INTO search_docs (article_id, doc_key) VALUES (?, ?) ON CONFLICT (article_id) DO UPDATE SET doc_key = excluded.doc_key',
+      ),
+      dropKey: db.prepare<[number]>('DELETE FROM search_docs WHERE article_id = ?'),
+      count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM search_index WHERE search_index MATCH ?'),
+      keys: db.prepare<[string], { key: number }>('SELECT rowid AS key FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC'),
+      keysPage: db.prepare<[string, number, number], { key: number }>(
+        'SELECT rowid AS key FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?',
+      ),
+      scored: db.prepare<[string], { key: number; score: number }>(
+        `SELECT rowid AS key, ${BM25} AS score FROM search_index WHERE search_index MATCH ?`,
+      ),
+      scoredAmong: db.prepare<[string, string], { key: number; score: number }>(
+        `SELECT rowid AS key, ${BM25} AS score FROM search_index
+          WHERE search_index MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+      ),
+    };
+  }
+
+  upsert(doc: IndexedDocument): void {
+    const key = documentKey(doc.id, doc.publishedTs);
+    const previous = this.#stmts.keyOf.get(doc.id);
+    if (previous) this.#stmts.deleteDoc.run(previous.doc_key);
+    this.#stmts.insertDoc.run(
+      key,
+      indexTokens(normalizeText(doc.title)),
+      indexFields(doc.tags.map(normalizeText)),
+      indexFields([normalizeText(doc.summary), normalizeText(doc.body)]),
+      [`c${doc.categoryId}`, ...doc.tagIds.map((tagId) => `t${tagId}`)].join(' '),
+    );
+    this.#stmts.setKey.run(doc.id, key);
+    this.#cache.clear();
+  }
+
+  remove(id: number): void {
+    const previous = this.#stmts.keyOf.get(id);
+    if (!previous) return;
+    this.#stmts.deleteDoc.run(previous.doc_key);
+    this.#stmts.dropKey.run(id);
+    this.#cache.clear();
+  }
+
+  clear(): void {
+    this.#db.exec("INSERT INTO search_index (search_index) VALUES ('delete-all'); DELETE FROM search_docs;");
+    this.#cache.clear();
+  }
+
+  search(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage {
+    const matchPlan = plan(query, filters);
+    if (!matchPlan) return { total: 0, hits: [] };
+    const cacheKey = `${matchPlan.all}\u0000${offset}\u0000${limit}\u0000${matchPlan.verify ? JSON.stringify(query) : ''}`;
+    const cached = this.#cache.get(cacheKey);
+    if (cached) {
+      // refresh its place in the LRU order
+      this.#cache.delete(cacheKey);
+      this.#cache.set(cacheKey, cached);
+      return cached;
+    }
+    const page = matchPlan.verify
+      ? this.#searchVerified(query, matchPlan, offset, limit)
+      : this.#searchIndexed(matchPlan, offset, limit);
+    this.#cache.set(cacheKey, page);
+    if (this.#cache.size > CACHE_ENTRIES) this.#cache.delete(this.#cache.keys().next().value!);
+    return page;
+  }
+
+  #searchIndexed(matchPlan: Plan, offset: number, limit: number): SearchPage {
+    const total = this.#stmts.count.get(matchPlan.all)!.n;
+    if (total === 0 || offset >= total) return { total, hits: [] };
+    if (total <= FULL_RANK_LIMIT) {
+      const inTitle = new Set(this.#stmts.keys.all(matchPlan.title).map((row) => row.key));
+      const inTitleTags = new Set(this.#stmts.keys.all(matchPlan.titleTags).map((row) => row.key));
+      const ranked = this.#stmts.scored
+        .all(matchPlan.all)
+        .map((row) => ({ key: row.key, score: row.score, tier: (inTitle.has(row.key) ? 0 : inTitleTags.has(row.key) ? 1 : 2) as Tier }))
+        .sort((a, b) => a.tier - b.tier || a.score - b.score || b.key - a.key);
+      return { total, hits: ranked.slice(offset, offset + limit).map((row) => ({ id: idOfKey(row.key), tier: row.tier })) };
+    }
+    // Too many to score in time: tiers in order, each newest first (rowid order is recency).
+    const titleCount = this.#stmts.count.get(matchPlan.title)!.n;
+    const titleTagsCount = this.#stmts.count.get(matchPlan.titleTags)!.n;
+    const tiers: Array<{ expr: string; size: number; tier: Tier }> = [
+      { expr: matchPlan.title, size: titleCount, tier: 0 },
+      { expr: `(${matchPlan.titleTags}) NOT (${matchPlan.title})`, size: titleTagsCount - titleCount, tier: 1 },
+      { expr: `(${matchPlan.all}) NOT (${matchPlan.titleTags})`, size: total - titleTagsCount, tier: 2 },
+    ];
+    const hits: SearchHit[] = [];
+    let skip = offset;
+    for (const { expr, size, tier } of tiers) {
+      if (hits.length >= limit) break;
+      if (skip >= size) {
+        skip -= size;
+        continue;
+      }
+      for (const row of this.#stmts.keysPage.all(expr, limit - hits.length, skip)) hits.push({ id: idOfKey(row.key), tier });
+      skip = 0;
+    }
+    return { total, hits };
+  }
+
+  /** Slow path for terms the index cannot decide: check every candidate against its text. */
+  #searchVerified(query: ParsedQuery, matchPlan: Plan, offset: number, limit: number): SearchPage {
+    const candidates = this.#stmts.keys.all(matchPlan.all).map((row) => row.key);
+    const texts = this.#loadTexts(candidates.map(idOfKey));
+    const matched: Array<{ key: number; tier: Tier }> = [];
+    for (const key of candidates) {
+      const doc = texts.get(idOfKey(key));
+      if (!doc) continue;
+      const title = normalizeText(doc.title);
+      const tags = doc.tags.map(normalizeText);
+      const fields = [title, ...tags, normalizeText(doc.summary), normalizeText(doc.body)];
+      const holds = (term: Term, within: string[]) => termVariants(term).some((v) => within.some((f) => termOccursIn(v, f)));
+      if (!query.include.every((term) => holds(term, fields))) continue;
+      if (query.exclude.some((term) => holds(term, fields))) continue;
+      const tier: Tier = query.include.every((t) => holds(t, [title])) ? 0 : query.include.every((t) => holds(t, [title, ...tags])) ? 1 : 2;
+      matched.push({ key, tier });
+    }
+    matched.sort((a, b) => a.tier - b.tier || b.key - a.key);
+    return { total: matched.length, hits: matched.slice(offset, offset + limit).map((m) => ({ id: idOfKey(m.key), tier: m.tier })) };
+  }
+
+  related(words: string[], filters: SearchFilters, exclude: ReadonlySet<number>, limit: number): RelatedHit[] {
+    if (words.length === 0) return [];
+    const filter = filterExpression(filters);
+    const withFilter = (expr: string) => (filter ? `(${expr}) AND ${filter}` : expr);
+    const phrases = words.map((word) => phraseExpression(termPhrase(normalizeText(word))));
+    const counts = new Map<number, number>();
+    for (const phrase of phrases) {
+      const rows = this.#stmts.keysPage.all(withFilter(`${TEXT_COLUMNS.all} : ${phrase}`), RELATED_CANDIDATES_PER_WORD, 0);
+      for (const row of rows) if (!exclude.has(idOfKey(row.key))) counts.set(row.key, (counts.get(row.key) ?? 0) + 1);
+    }
+    const shortlist = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, Math.max(limit * 10, 100));
+    if (shortlist.length === 0) return [];
+    const scores = new Map(
+      this.#stmts.scoredAmong
+        .all(withFilter(`${TEXT_COLUMNS.all} : (${phrases.join(' OR ')})`), JSON.stringify(shortlist.map(([key]) => key)))
+        .map((row) => [row.key, row.score]),
+    );
+    return shortlist
+      .sort((a, b) => b[1] - a[1] || (scores.get(a[0]) ?? 0) - (scores.get(b[0]) ?? 0) || b[0] - a[0])
+      .slice(0, limit)
+      .map(([key, wordsMatched]) => ({ id: idOfKey(key), wordsMatched }));
+  }
+}

@@ -1,0 +1,143 @@
+import { CharClass, classOf } from './chars.js';
+
+/**
+ * The index stores pre-tokenised text in an FTS5 unicode61 table whose token characters are
+ * letters, numbers, marks and private-use characters (Co). Tokens, in text order:
+ *   - each CJK run c1..cn as the overlapping bigrams c1c2 .. c(n-1)cn followed by the unigram cn,
+ *     so token i always starts with character i: a k-character substring is a phrase of k-1
+ *     bigrams, and a single character is a prefix query;
+ *   - each run of other letters/digits as one word;
+ *   - each symbol (+ # . - ...) as one private-use character, so c++ and c# stay searchable;
+ *   - each whitespace run as SPACE_TOKEN, so "c + +" is not adjacent like "c++".
+ * Fields glued into one column are separated by FIELD_BREAK, which no query ever produces.
+ */
+export const SPACE_TOKEN = '\u{100001}';
+export const FIELD_BREAK = '\u{100000}';
+
+/** Encodes one symbol code point as a token unicode61 keeps (plane-15 private use). */
+export function symbolToken(codePoint: number): string {
+  if (codePoint <= 0xffff) return String.fromCodePoint(0xf0000 + codePoint);
+  return String.fromCodePoint(0xf0000 + (codePoint >>> 16), 0xf0000 + (codePoint & 0xffff));
+}
+
+export type Segment =
+  | { kind: 'cjk'; text: string[] }
+  | { kind: 'word'; text: string }
+  | { kind: 'symbol'; codePoint: number }
+  | { kind: 'space' };
+
+/** Splits normalised text into runs of one character class. */
+export function segment(text: string): Segment[] {
+  const out: Segment[] = [];
+  let cjk: string[] | null = null;
+  let word = '';
+  const flush = () => {
+    if (cjk) out.push({ kind: 'cjk', text: cjk });
+    if (word) out.push({ kind: 'word', text: word });
+    cjk = null;
+    word = '';
+  };
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const cls = classOf(cp);
+    if (cls === CharClass.Cjk) {
+      if (word) flush();
+      (cjk ??= []).push(ch);
+    } else if (cls === CharClass.Word) {
+      if (cjk) flush();
+      word += ch;
+    } else {
+      flush();
+      out.push(cls === CharClass.Space ? { kind: 'space' } : { kind: 'symbol', codePoint: cp });
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Index tokens for one normalised field, space-separated. */
+export function indexTokens(text: string): string {
+  const tokens: string[] = [];
+  for (const seg of segment(text)) {
+    switch (seg.kind) {
+      case 'cjk':
+        for (let i = 0; i + 1 < seg.text.length; i++) tokens.push(seg.text[i]! + seg.text[i + 1]!);
+        tokens.push(seg.text[seg.text.length - 1]!);
+        break;
+      case 'word':
+        tokens.push(seg.text);
+        break;
+      case 'symbol':
+        tokens.push(symbolToken(seg.codePoint));
+        break;
+      case 'space':
+        tokens.push(SPACE_TOKEN);
+        break;
+    }
+  }
+  return tokens.join(' ');
+}
+
+/** Index tokens for several values kept apart (tags; summary and body). */
+export function indexFields(values: readonly string[]): string {
+  return values.map(indexTokens).filter(Boolean).join(` ${FIELD_BREAK} `);
+}
+
+export interface TermPhrase {
+  /** Tokens to match at consecutive positions. */
+  tokens: string[];
+  /** Whether the last token is matched as a prefix. */
+  prefix: boolean;
+  /**
+   * False when the index can only narrow the candidates: a CJK-bearing term that starts with a
+   * word may begin in the middle of an indexed word (substring semantics), so that word is left
+   * out of the phrase and every candidate must be checked against the text.
+   */
+  exact: boolean;
+}
+
+/** Builds the phrase that finds a normalised term, following the rules in the comment above. */
+export function termPhrase(term: string): TermPhrase {
+  const segs = segment(term);
+  const containsCjk = segs.some((s) => s.kind === 'cjk');
+  let exact = true;
+  if (containsCjk && segs[0]?.kind === 'word') {
+    segs.shift();
+    exact = false;
+  }
+  const tokens: string[] = [];
+  let prefix = false;
+  segs.forEach((seg, index) => {
+    const last = index === segs.length - 1;
+    switch (seg.kind) {
+      case 'cjk': {
+        const chars = seg.text;
+        if (chars.length === 1) {
+          tokens.push(chars[0]!);
+          prefix = last;
+        } else {
+          for (let i = 0; i + 1 < chars.length; i++) tokens.push(chars[i]! + chars[i + 1]!);
+          // followed by a non-CJK character: the indexed run ended here too, with its unigram
+          if (!last) tokens.push(chars[chars.length - 1]!);
+        }
+        break;
+      }
+      case 'word':
+        tokens.push(seg.text);
+        prefix = last;
+        break;
+      case 'symbol':
+        tokens.push(symbolToken(seg.codePoint));
+        break;
+      case 'space':
+        tokens.push(SPACE_TOKEN);
+        break;
+    }
+  });
+  return { tokens, prefix, exact };
+}
+
+/** The FTS5 string for a phrase: tokens are our own alphabet, never quotes or operators. */
+export function phraseExpression(phrase: TermPhrase): string {
+  return `"${phrase.tokens.join(' ')}"${phrase.prefix ? '*' : ''}`;
+}
