@@ -1,11 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { MIGRATIONS_DIR } from '../paths.js';
 
 export type Db = Database.Database;
-
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
 /** Opens (creating if needed) the database with the pragmas every process uses, then migrates it. */
 export function openDatabase(path: string): Db {

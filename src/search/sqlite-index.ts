@@ -72,6 +72,8 @@ function plan(query: ParsedQuery, filters: SearchFilters): Plan | null {
 export interface SqliteIndexOptions {
   /** Loads the text of documents, for verifying candidates of inexact terms. */
   loadTexts: (ids: number[]) => Map<number, DocumentText>;
+  /** Changes when another process may have written the index (clears the result cache). */
+  changes?: () => string;
 }
 
 /** SQLite FTS5 implementation of SearchIndex over the search_index table (see migrations). */
@@ -79,11 +81,14 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #db: Db;
   readonly #loadTexts: SqliteIndexOptions['loadTexts'];
   readonly #cache = new Map<string, SearchPage>();
+  readonly #changes: (() => string) | undefined;
+  #cacheVersion = '';
   readonly #stmts;
 
   constructor(db: Db, options: SqliteIndexOptions) {
     this.#db = db;
     this.#loadTexts = options.loadTexts;
+    this.#changes = options.changes;
     this.#stmts = {
       keyOf: db.prepare<[number], { doc_key: number }>('SELECT doc_key FROM search_docs WHERE article_id = ?'),
       insertDoc: db.prepare<[number, string, string, string, string]>(
@@ -140,6 +145,13 @@ export class SqliteSearchIndex implements SearchIndex {
   search(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage {
     const matchPlan = plan(query, filters);
     if (!matchPlan) return { total: 0, hits: [] };
+    if (this.#changes) {
+      const version = this.#changes();
+      if (version !== this.#cacheVersion) {
+        this.#cache.clear();
+        this.#cacheVersion = version;
+      }
+    }
     const cacheKey = `${matchPlan.all}\u0000${offset}\u0000${limit}\u0000${matchPlan.verify ? JSON.stringify(query) : ''}`;
     const cached = this.#cache.get(cacheKey);
     if (cached) {

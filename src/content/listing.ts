@@ -1,0 +1,52 @@
+import type { ArticleListRow, ArticleRepository } from '../db/articles.js';
+import { escapeHtml } from '../search/snippet.js';
+import type { Catalog } from './catalog.js';
+import { formatDateTime } from './time.js';
+
+export interface ListItem {
+  id: number;
+  url: string;
+  title: string;
+  /** Escaped title, with matches marked on search pages. */
+  titleHtml: string;
+  /** Escaped excerpt, with matches marked on search pages. */
+  snippetHtml: string;
+  author: string;
+  type: 'repost' | 'original';
+  category: { slug: string; name: string };
+  tags: Array<{ slug: string; name: string }>;
+  publishedAt: string;
+  /** China time, YYYY-MM-DD HH:mm:ss. */
+  publishedLabel: string;
+  views: number;
+}
+
+export function articleUrl(id: number): string {
+  return `/articles/${id}`;
+}
+
+/** List rows -> what list templates show (tags and category resolved from the catalog). */
+export function toListItems(rows: ArticleListRow[], articles: ArticleRepository, catalog: Catalog): ListItem[] {
+  const tagIds = articles.tagIdsOf(rows.map((row) => row.id));
+  return rows.map((row) => {
+    const category = catalog.categoryById.get(row.category_id);
+    const excerpt = row.summary || row.excerpt;
+    return {
+      id: row.id,
+      url: articleUrl(row.id),
+      title: row.title,
+      titleHtml: escapeHtml(row.title),
+      snippetHtml: escapeHtml(excerpt.length > 140 ? `${excerpt.slice(0, 140)}…` : excerpt),
+      author: row.author,
+      type: row.type,
+      category: { slug: category?.slug ?? '', name: category?.name ?? '' },
+      tags: (tagIds.get(row.id) ?? []).flatMap((id) => {
+        const tag = catalog.tagById.get(id);
+        return tag ? [{ slug: tag.slug, name: tag.name }] : [];
+      }),
+      publishedAt: row.published_at,
+      publishedLabel: formatDateTime(row.published_at),
+      views: row.views,
+    };
+  });
+}

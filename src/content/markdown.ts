@@ -1,0 +1,115 @@
+import MarkdownIt from 'markdown-it';
+import hljs from 'highlight.js';
+import sanitizeHtml from 'sanitize-html';
+import { escapeHtml } from '../search/snippet.js';
+
+export interface RenderedArticle {
+  /** Sanitised HTML of the body, headings with ids, code highlighted. */
+  html: string;
+  /** Table of contents (sanitised HTML), empty for short articles. */
+  tocHtml: string;
+  /** Text of the same parse, for search and snippets. */
+  plainText: string;
+}
+
+/** Articles with at least this many h2/h3 headings get a table of contents. */
+export const TOC_MIN_HEADINGS = 3;
+
+const LANGUAGE_ALIASES: Record<string, string> = { shell: 'bash', sh: 'bash', zsh: 'bash', console: 'bash', js: 'javascript', ts: 'typescript', yml: 'yaml', 'c#': 'csharp', 'c++': 'cpp', golang: 'go', conf: 'nginx' };
+
+function highlight(code: string, rawLang: string): string {
+  const lang = LANGUAGE_ALIASES[rawLang.toLowerCase()] ?? rawLang.toLowerCase();
+  const body = lang && hljs.getLanguage(lang) ? hljs.highlight(code, { language: lang, ignoreIllegals: true }).value : escapeHtml(code);
+  const cls = lang ? ` class="hljs language-${escapeHtml(lang)}"` : ' class="hljs"';
+  return `<pre><code${cls}>${body}</code></pre>`;
+}
+
+const md = new MarkdownIt({ html: true, linkify: true, typographer: false, highlight });
+type Token = ReturnType<typeof md.parse>[number];
+
+/** A heading anchor: keeps letters (CJK included) and digits, joins the rest with '-'. */
+export function headingSlug(text: string): string {
+  const slug = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug || 'section';
+}
+
+function inlineText(token: Token | undefined): string {
+  return (token?.children ?? []).map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : '')).join('');
+}
+
+function plainTextOf(tokens: Token[]): string {
+  const parts: string[] = [];
+  for (const token of tokens) {
+    if (token.type === 'inline') parts.push(inlineText(token));
+    else if (token.type === 'fence' || token.type === 'code_block') parts.push(token.content);
+    else if (token.type === 'html_block') parts.push(sanitizeHtml(token.content, { allowedTags: [], allowedAttributes: {} }));
+    if (token.block && token.nesting <= 0) parts.push('\n');
+  }
+  return parts
+    .join('')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+}
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'span', 'strong', 'b', 'em', 'i', 'del', 's',
+    'sup', 'sub', 'kbd', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'id'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    code: ['class'],
+    span: ['class'],
+    th: ['align', 'style'],
+    td: ['align', 'style'],
+    h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
+    ol: ['start'],
+  },
+  allowedClasses: { code: ['hljs', /^language-[\w-]+$/], span: [/^hljs-[\w-]+$/] },
+  allowedStyles: { th: { 'text-align': [/^(left|right|center)$/] }, td: { 'text-align': [/^(left|right|center)$/] } },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowProtocolRelative: false,
+  transformTags: {
+    a: (tagName, attribs) => {
+      const href = attribs.href ?? '';
+      // links that leave the site pass no ranking credit and no window.opener
+      return /^(https?:)?\/\//i.test(href)
+        ? { tagName, attribs: { ...attribs, rel: 'nofollow noopener noreferrer' } }
+        : { tagName, attribs };
+    },
+    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
+  },
+};
+// rel and loading are added by our transforms, after the attribute filter has run
+SANITIZE.allowedAttributes = { ...(SANITIZE.allowedAttributes as Record<string, string[]>), a: ['href', 'title', 'id', 'rel'], img: ['src', 'alt', 'title', 'width', 'height', 'loading'] };
+
+/** Renders article Markdown to safe HTML, a table of contents and plain text, from one parse. */
+export function renderMarkdown(source: string): RenderedArticle {
+  const tokens = md.parse(source, {});
+  const used = new Map<string, number>();
+  const toc: Array<{ level: number; id: string; text: string }> = [];
+  tokens.forEach((token, index) => {
+    if (token.type !== 'heading_open') return;
+    const text = inlineText(tokens[index + 1]);
+    const base = headingSlug(text);
+    const seen = used.get(base) ?? 0;
+    used.set(base, seen + 1);
+    const id = seen === 0 ? base : `${base}-${seen + 1}`;
+    token.attrSet('id', id);
+    const level = Number(token.tag.slice(1));
+    if (level === 2 || level === 3) toc.push({ level, id, text });
+  });
+  const html = sanitizeHtml(md.renderer.render(tokens, md.options, {}), SANITIZE);
+  const tocHtml =
+    toc.length >= TOC_MIN_HEADINGS
+      ? `<ol class="toc">${toc.map((h) => `<li class="toc-l${h.level}"><a href="#${encodeURIComponent(h.id)}">${escapeHtml(h.text)}</a></li>`).join('')}</ol>`
+      : '';
+  return { html, tocHtml, plainText: plainTextOf(tokens) };
+}

@@ -1,0 +1,234 @@
+import type { Db } from './open.js';
+
+/** Site time zone: China Standard Time has no daylight saving, so a fixed offset is exact. */
+export const SITE_UTC_OFFSET_SECONDS = 8 * 3600;
+
+export interface ArticleRow {
+  id: number;
+  external_key: string;
+  title: string;
+  author: string;
+  type: 'repost' | 'original';
+  source_url: string | null;
+  published_at: string;
+  published_ts: number;
+  imported_at: string;
+  updated_at: string;
+  views: number;
+  status: 'published' | 'removed';
+  category_id: number;
+  summary: string;
+  body_html: string;
+  toc_html: string;
+  content_hash: string;
+}
+
+/** What a list item or search result shows. */
+export interface ArticleListRow {
+  id: number;
+  title: string;
+  author: string;
+  type: 'repost' | 'original';
+  published_at: string;
+  views: number;
+  category_id: number;
+  summary: string;
+  /** The first characters of the plain text, for items without a summary. */
+  excerpt: string;
+}
+
+export interface ArticleTextRow {
+  id: number;
+  title: string;
+  summary: string;
+  plain_text: string;
+}
+
+export interface ArticleTagRow {
+  article_id: number;
+  tag_id: number;
+}
+
+export interface ArticleWrite {
+  externalKey: string;
+  title: string;
+  author: string;
+  type: 'repost' | 'original';
+  sourceUrl: string | null;
+  publishedAt: string;
+  publishedTs: number;
+  views: number;
+  categoryId: number;
+  summary: string;
+  bodyMd: string;
+  bodyHtml: string;
+  tocHtml: string;
+  plainText: string;
+  contentHash: string;
+  tagIds: number[];
+}
+
+export interface MonthCountRow {
+  month: string;
+  n: number;
+}
+
+const LIST_COLUMNS = 'a.id, a.title, a.author, a.type, a.published_at, a.views, a.category_id, a.summary, substr(a.plain_text, 1, 160) AS excerpt';
+
+/** Articles and their tags. Every list reads published articles only. */
+export function createArticleRepository(db: Db) {
+  const monthExpr = `strftime('%Y-%m', published_ts + ${SITE_UTC_OFFSET_SECONDS}, 'unixepoch')`;
+  const stmts = {
+    byId: db.prepare<[number], ArticleRow>(
+      `SELECT id, external_key, title, author, type, source_url, published_at, published_ts, imported_at, updated_at,
+              views, status, category_id, summary, body_html, toc_html, content_hash FROM articles WHERE id = ?`,
+    ),
+    byKey: db.prepare<[string], { id: number; content_hash: string; status: string; views: number }>(
+      'SELECT id, content_hash, status, views FROM articles WHERE external_key = ?',
+    ),
+    insert: db.prepare(
+      `INSERT INTO articles (external_key, title, author, type, source_url, published_at, published_ts, imported_at, updated_at,
+                             views, category_id, summary, body_md, body_html, toc_html, plain_text, content_hash)
+       VALUES (@externalKey, @title, @author, @type, @sourceUrl, @publishedAt, @publishedTs, @now, @now,
+               @views, @categoryId, @summary, @bodyMd, @bodyHtml, @tocHtml, @plainText, @contentHash)`,
+    ),
+    update: db.prepare(
+      `UPDATE articles SET title = @title, author = @author, type = @type, source_url = @sourceUrl, published_at = @publishedAt,
+              published_ts = @publishedTs, updated_at = @now, views = max(views, @views), category_id = @categoryId, summary = @summary,
+              body_md = @bodyMd, body_html = @bodyHtml, toc_html = @tocHtml, plain_text = @plainText, content_hash = @contentHash
+        WHERE id = @id`,
+    ),
+    deleteTags: db.prepare<[number]>('DELETE FROM article_tags WHERE article_id = ?'),
+    insertTag: db.prepare<[number, number]>('INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)'),
+    tagsOf: db.prepare<[string], ArticleTagRow>(
+      `SELECT at.article_id, at.tag_id FROM article_tags at JOIN tags t ON t.id = at.tag_id
+        WHERE at.article_id IN (SELECT value FROM json_each(?)) ORDER BY t.position`,
+    ),
+    listRows: db.prepare<[string], ArticleListRow>(
+      `SELECT ${LIST_COLUMNS} FROM articles a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.status = 'published'`,
+    ),
+    texts: db.prepare<[string], ArticleTextRow>(
+      `SELECT id, title, summary, plain_text FROM articles WHERE id IN (SELECT value FROM json_each(?)) AND status = 'published'`,
+    ),
+    countPublished: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM articles WHERE status = 'published'"),
+    countAll: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
+    latest: db.prepare<[number, number], ArticleListRow>(
+      `SELECT ${LIST_COLUMNS} FROM articles a WHERE a.status = 'published' ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?`,
+    ),
+    countInCategory: db.prepare<[number], { n: number }>(
+      "SELECT count(*) AS n FROM articles WHERE category_id = ? AND status = 'published'",
+    ),
+    inCategory: db.prepare<[number, number, number], ArticleListRow>(
+      `SELECT ${LIST_COLUMNS} FROM articles a WHERE a.category_id = ? AND a.status = 'published'
+        ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?`,
+    ),
+    countInMonth: db.prepare<[number, number], { n: number }>(
+      "SELECT count(*) AS n FROM articles WHERE status = 'published' AND published_ts >= ? AND published_ts < ?",
+    ),
+    inMonth: db.prepare<[number, number, number, number], ArticleListRow>(
+      `SELECT ${LIST_COLUMNS} FROM articles a WHERE a.status = 'published' AND a.published_ts >= ? AND a.published_ts < ?
+        ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?`,
+    ),
+    countWithTag: db.prepare<[number], { n: number }>(
+      "SELECT count(*) AS n FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE at.tag_id = ? AND a.status = 'published'",
+    ),
+    withTag: db.prepare<[number, number, number], ArticleListRow>(
+      `SELECT ${LIST_COLUMNS} FROM article_tags at JOIN articles a ON a.id = at.article_id
+        WHERE at.tag_id = ? AND a.status = 'published' ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?`,
+    ),
+    months: db.prepare<[], MonthCountRow>(
+      `SELECT ${monthExpr} AS month, count(*) AS n FROM articles WHERE status = 'published' GROUP BY month ORDER BY month DESC`,
+    ),
+    tagCounts: db.prepare<[], { tag_id: number; n: number }>(
+      `SELECT at.tag_id, count(*) AS n FROM article_tags at JOIN articles a ON a.id = at.article_id
+        WHERE a.status = 'published' GROUP BY at.tag_id`,
+    ),
+    neighbourBefore: db.prepare<[number, number, number, number], { id: number; title: string }>(
+      `SELECT id, title FROM articles WHERE category_id = ? AND status = 'published'
+        AND (published_ts < ? OR (published_ts = ? AND id < ?)) ORDER BY published_ts DESC, id DESC LIMIT 1`,
+    ),
+    neighbourAfter: db.prepare<[number, number, number, number], { id: number; title: string }>(
+      `SELECT id, title FROM articles WHERE category_id = ? AND status = 'published'
+        AND (published_ts > ? OR (published_ts = ? AND id > ?)) ORDER BY published_ts ASC, id ASC LIMIT 1`,
+    ),
+    idRange: db.prepare<[], { lo: number | null; hi: number | null }>("SELECT min(id) AS lo, max(id) AS hi FROM articles WHERE status = 'published'"),
+    publishedAtOrAfter: db.prepare<[number], { id: number }>(
+      "SELECT id FROM articles WHERE id >= ? AND status = 'published' ORDER BY id LIMIT 1",
+    ),
+    publishedInCategoryAtOrAfter: db.prepare<[number, number], { id: number }>(
+      "SELECT id FROM articles WHERE category_id = ? AND id >= ? AND status = 'published' ORDER BY id LIMIT 1",
+    ),
+    firstInCategory: db.prepare<[number], { id: number }>(
+      "SELECT id FROM articles WHERE category_id = ? AND status = 'published' ORDER BY id LIMIT 1",
+    ),
+    setStatus: db.prepare<[string, string, number]>('UPDATE articles SET status = ?, updated_at = ? WHERE id = ?'),
+    addViews: db.prepare<[number, number]>('UPDATE articles SET views = views + ? WHERE id = ?'),
+    indexSource: db.prepare<[number, number], { id: number; title: string; summary: string; plain_text: string; published_ts: number; category_id: number; status: string }>(
+      'SELECT id, title, summary, plain_text, published_ts, category_id, status FROM articles WHERE id > ? ORDER BY id LIMIT ?',
+    ),
+  };
+
+  const json = (ids: readonly number[]) => JSON.stringify(ids);
+
+  return {
+    byId: (id: number) => stmts.byId.get(id),
+    byExternalKey: (key: string) => stmts.byKey.get(key),
+    /** Inserts or updates one article with its tags; returns its id. Call inside a transaction. */
+    write(article: ArticleWrite, existingId: number | undefined, now: string): number {
+      const params = { ...article, now, tagIds: undefined };
+      delete params.tagIds;
+      let id: number;
+      if (existingId === undefined) {
+        id = Number(stmts.insert.run(params).lastInsertRowid);
+      } else {
+        id = existingId;
+        stmts.update.run({ ...params, id });
+        stmts.deleteTags.run(id);
+      }
+      for (const tagId of article.tagIds) stmts.insertTag.run(id, tagId);
+      return id;
+    },
+    /** tag ids of each article, in sidebar order. */
+    tagIdsOf(ids: readonly number[]): Map<number, number[]> {
+      const out = new Map<number, number[]>(ids.map((id) => [id, []]));
+      for (const row of stmts.tagsOf.all(json(ids))) out.get(row.article_id)?.push(row.tag_id);
+      return out;
+    },
+    /** Published list rows for ids, in the order given (missing or removed ids are skipped). */
+    listRows(ids: readonly number[]): ArticleListRow[] {
+      const byId = new Map(stmts.listRows.all(json(ids)).map((row) => [row.id, row]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+    texts: (ids: readonly number[]) => stmts.texts.all(json(ids)),
+    countPublished: () => stmts.countPublished.get()!.n,
+    countAll: () => stmts.countAll.get()!.n,
+    latest: (offset: number, limit: number) => stmts.latest.all(limit, offset),
+    countInCategory: (categoryId: number) => stmts.countInCategory.get(categoryId)!.n,
+    inCategory: (categoryId: number, offset: number, limit: number) => stmts.inCategory.all(categoryId, limit, offset),
+    countInRange: (fromTs: number, toTs: number) => stmts.countInMonth.get(fromTs, toTs)!.n,
+    inRange: (fromTs: number, toTs: number, offset: number, limit: number) => stmts.inMonth.all(fromTs, toTs, limit, offset),
+    countWithTag: (tagId: number) => stmts.countWithTag.get(tagId)!.n,
+    withTag: (tagId: number, offset: number, limit: number) => stmts.withTag.all(tagId, limit, offset),
+    months: () => stmts.months.all(),
+    tagCounts: () => stmts.tagCounts.all(),
+    /** Previous (older) and next (newer) published article in the same category. */
+    neighbours(article: Pick<ArticleRow, 'id' | 'category_id' | 'published_ts'>) {
+      const args = [article.category_id, article.published_ts, article.published_ts, article.id] as const;
+      return { older: stmts.neighbourBefore.get(...args), newer: stmts.neighbourAfter.get(...args) };
+    },
+    /** A uniformly-ish random published article id (random point in the id range, next one up). */
+    randomId(random: () => number, categoryId?: number): number | undefined {
+      const range = stmts.idRange.get()!;
+      if (range.lo === null || range.hi === null) return undefined;
+      const pick = range.lo + Math.floor(random() * (range.hi - range.lo + 1));
+      if (categoryId === undefined) return stmts.publishedAtOrAfter.get(pick)?.id ?? stmts.publishedAtOrAfter.get(range.lo)?.id;
+      return stmts.publishedInCategoryAtOrAfter.get(categoryId, pick)?.id ?? stmts.firstInCategory.get(categoryId)?.id;
+    },
+    setStatus: (id: number, status: 'published' | 'removed', now: string) => stmts.setStatus.run(status, now, id).changes,
+    addViews: (id: number, count: number) => stmts.addViews.run(count, id),
+    /** Batches of articles in id order, for rebuilding the search index. */
+    indexSource: (afterId: number, limit: number) => stmts.indexSource.all(afterId, limit),
+  };
+}
+
+export type ArticleRepository = ReturnType<typeof createArticleRepository>;

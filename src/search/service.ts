@@ -1,0 +1,102 @@
+import type { ArticleRepository } from '../db/articles.js';
+import type { Catalog } from '../content/catalog.js';
+import { toListItems, type ListItem } from '../content/listing.js';
+import type { SearchFilters, SearchIndex } from './engine.js';
+import { normalizeText } from './normalize.js';
+import { parseQuery, termVariants, type ParsedQuery } from './query.js';
+import { relatedWords } from './related.js';
+import { buildSnippet, highlightAll } from './snippet.js';
+
+/** Related results are offered when the exact ones fill less than this. */
+export const RELATED_THRESHOLD = 20;
+export const RELATED_LIMIT = 10;
+
+export interface SearchInput {
+  q: string;
+  categoryId?: number | undefined;
+  tagId?: number | undefined;
+  page: number;
+  limit: number;
+}
+
+export interface SearchResultItem extends ListItem {
+  /** Tier of the match: 0 title, 1 tags, 2 body. */
+  tier?: number;
+  /** Distinct query words held (related results only). */
+  wordsMatched?: number;
+}
+
+export interface SearchOutcome {
+  query: string;
+  parsed: ParsedQuery;
+  total: number;
+  page: number;
+  limit: number;
+  pageCount: number;
+  results: SearchResultItem[];
+  related: SearchResultItem[];
+  /** Words the related section looked for. */
+  relatedWords: string[];
+}
+
+export interface SearchServiceDeps {
+  index: SearchIndex;
+  articles: ArticleRepository;
+  catalog: () => Catalog;
+}
+
+/** Search as pages and the API see it: parse, ask the index, build highlighted result items. */
+export function createSearchService({ index, articles, catalog }: SearchServiceDeps) {
+  function decorate(ids: number[], terms: string[][]): SearchResultItem[] {
+    const items = toListItems(articles.listRows(ids), articles, catalog());
+    const texts = new Map(articles.texts(items.map((item) => item.id)).map((row) => [row.id, row]));
+    return items.map((item) => {
+      const text = texts.get(item.id);
+      const body = text?.plain_text || text?.summary || '';
+      return { ...item, titleHtml: highlightAll(item.title, terms), snippetHtml: buildSnippet(body, terms) };
+    });
+  }
+
+  return {
+    search(input: SearchInput): SearchOutcome {
+      const currentCatalog = catalog();
+      const parsed = parseQuery(input.q, { aliases: currentCatalog.searchAliases });
+      const filters: SearchFilters = { categoryId: input.categoryId, tagId: input.tagId };
+      const offset = (input.page - 1) * input.limit;
+      const page = index.search(parsed, filters, offset, input.limit);
+      const terms = parsed.include.map(termVariants);
+      const hitTier = new Map(page.hits.map((hit) => [hit.id, hit.tier]));
+      const results = decorate(page.hits.map((hit) => hit.id), terms).map((item) => ({ ...item, tier: hitTier.get(item.id) }));
+      let related: SearchResultItem[] = [];
+      let words: string[] = [];
+      if (input.page === 1 && page.total < RELATED_THRESHOLD && parsed.include.length > 0) {
+        words = relatedWords(parsed.include.map((term) => term.text));
+        // one word equal to the only term would repeat the exact search
+        if (!(words.length === 1 && parsed.include.length === 1 && normalizeText(words[0]!) === parsed.include[0]!.text)) {
+          const exact = new Set(page.hits.map((hit) => hit.id));
+          if (page.total > page.hits.length) {
+            for (const hit of index.search(parsed, filters, 0, RELATED_THRESHOLD).hits) exact.add(hit.id);
+          }
+          const relatedHits = index.related(words, filters, exact, RELATED_LIMIT);
+          const matched = new Map(relatedHits.map((hit) => [hit.id, hit.wordsMatched]));
+          related = decorate(relatedHits.map((hit) => hit.id), words.map((word) => [normalizeText(word)])).map((item) => ({ ...item, wordsMatched: matched.get(item.id) }));
+        } else {
+          words = [];
+        }
+      }
+      return {
+        query: input.q,
+        parsed,
+        total: page.total,
+        page: input.page,
+        limit: input.limit,
+        pageCount: Math.max(1, Math.ceil(page.total / input.limit)),
+        results,
+        related,
+        relatedWords: words,
+      };
+    },
+  };
+}
+
+export type SearchService = ReturnType<typeof createSearchService>;

@@ -1,0 +1,63 @@
+import { createArticleRepository } from './db/articles.js';
+import { createChangeTracker } from './db/changes.js';
+import type { Db } from './db/open.js';
+import { createTaxonomyRepository } from './db/taxonomy.js';
+import { loadCatalog, type Catalog } from './content/catalog.js';
+import { createImporter } from './content/importer.js';
+import { linuxCommands } from './content/linux-command.js';
+import type { DocumentText } from './search/engine.js';
+import { createSearchService } from './search/service.js';
+import { SqliteSearchIndex } from './search/sqlite-index.js';
+import { loadPoems, type Poem } from './site/poems.js';
+import { createSiteWidgets } from './site/widgets.js';
+
+export interface ServiceOptions {
+  widgetWindowMinutes?: number;
+  poems?: Poem[];
+  now?: () => number;
+}
+
+/** Wires repositories, the search index and the services over one open database. */
+export function createServices(db: Db, options: ServiceOptions = {}) {
+  const articles = createArticleRepository(db);
+  const taxonomy = createTaxonomyRepository(db);
+  const changes = createChangeTracker(db);
+
+  let catalogCache: { key: string; catalog: Catalog } | undefined;
+  const catalog = (): Catalog => {
+    const key = changes();
+    if (catalogCache?.key !== key) catalogCache = { key, catalog: loadCatalog(taxonomy) };
+    return catalogCache.catalog;
+  };
+
+  const index = new SqliteSearchIndex(db, {
+    loadTexts(ids) {
+      const rows = articles.texts(ids);
+      const tagIds = articles.tagIdsOf(rows.map((row) => row.id));
+      const current = catalog();
+      return new Map<number, DocumentText>(
+        rows.map((row) => [
+          row.id,
+          { title: row.title, summary: row.summary, body: row.plain_text, tags: (tagIds.get(row.id) ?? []).map((id) => current.tagById.get(id)?.name ?? '') },
+        ]),
+      );
+    },
+    changes,
+  });
+
+  const importer = createImporter({ db, articles, taxonomy, index });
+  const search = createSearchService({ index, articles, catalog });
+  const widgets = createSiteWidgets({
+    articles,
+    catalog,
+    commands: linuxCommands,
+    poems: options.poems ?? loadPoems(),
+    windowMinutes: options.widgetWindowMinutes ?? 10,
+    changes,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
+  return { db, articles, taxonomy, catalog, index, importer, search, widgets, changes };
+}
+
+export type Services = ReturnType<typeof createServices>;
