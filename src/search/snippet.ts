@@ -37,7 +37,8 @@ function markRange(display: string, origin: number[], hits: Hit[], from: number,
     html += escapeHtml(display.slice(cursor, start)) + '<mark>' + escapeHtml(display.slice(start, end)) + '</mark>';
     cursor = end;
   }
-  return html + escapeHtml(display.slice(cursor, to));
+  // adjacent hits read as one highlighted run
+  return (html + escapeHtml(display.slice(cursor, to))).replaceAll('</mark><mark>', '');
 }
 
 /** The whole text, escaped, with every term occurrence marked (titles). */

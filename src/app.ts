@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Config } from './config.js';
+import { loadDemo } from './content/demo.js';
+import { openDatabase, type Db } from './db/open.js';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
+import { PageError } from './routes/errors.js';
+import { jsonForScript, type PageMeta, type SiteInfo } from './routes/render.js';
+import { createServices, type ServiceOptions } from './services.js';
+import apiRoutes from './routes/api.js';
+import archiveRoutes from './routes/archive.js';
+import articleRoutes from './routes/articles.js';
+import categoryRoutes from './routes/categories.js';
+import homeRoutes from './routes/home.js';
+import metaRoutes from './routes/meta.js';
+import randomRoutes from './routes/random.js';
+import searchRoutes from './routes/search.js';
+import tagRoutes from './routes/tags.js';
+
+export const SITE_NAME = '寻文';
+export const SITE_TAGLINE = '中文技术文章的转载与检索';
+
+export interface AppOptions {
+  config: Config;
+  /** An already-open database (tests); otherwise config.DATABASE_PATH is opened and closed with the app. */
+  db?: Db;
+  services?: ServiceOptions;
+}
+
+/** Content hashes of public/ files, so asset URLs change when the file does. */
+function fingerprintAssets(): Map<string, string> {
+  const hashes = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else hashes.set(relative(PUBLIC_DIR, path), createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 10));
+    }
+  };
+  walk(PUBLIC_DIR);
+  return hashes;
+}
+
+/** Builds the whole site: database, services, views, routes and error pages. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    bodyLimit: 64 * 1024,
+    requestTimeout: 15_000,
+    connectionTimeout: 30_000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  if (!options.db) app.addHook('onClose', async () => db.close());
+  const services = createServices(db, { widgetWindowMinutes: config.WIDGET_WINDOW_MINUTES, ...options.services });
+  app.decorate('services', services);
+  app.decorate('config', config);
+
+  if (config.LOAD_DEMO === 'auto' && services.articles.countAll() === 0) {
+    const started = Date.now();
+    const summary = loadDemo(services.importer);
+    app.log.info({ imported: summary.imported, rejected: summary.rejected.length, ms: Date.now() - started }, 'demo corpus loaded');
+    for (const problem of [...summary.problems, ...summary.rejected.map((r) => `${r.where}: ${r.field}: ${r.reason}`)]) app.log.warn(problem);
+  }
+
+  const assets = fingerprintAssets();
+  const asset = (path: string) => `/static/${path}?v=${assets.get(path) ?? '0'}`;
+
+  await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/static/',
+    index: false,
+    dotfiles: 'deny',
+    cacheControl: false,
+    setHeaders(reply, path) {
+      // only a URL carrying the current content hash may be cached forever
+      const version = (reply.request.query as { v?: unknown }).v;
+      const fresh = typeof version === 'string' && version === assets.get(relative(PUBLIC_DIR, path));
+      reply.header('Cache-Control', fresh ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    },
+  });
+  await app.register(fastifyView, {
+    engine: { eta: new Eta({ views: VIEWS_DIR, cache: true }) },
+    root: VIEWS_DIR,
+    // without production mode @fastify/view recompiles every template on every render
+    production: true,
+    defaultContext: { jsonForScript },
+  });
+
+  app.decorateReply('page', async function page(this: FastifyReply, template: string, meta: PageMeta, model: Record<string, unknown> = {}, search = {}) {
+    const site: SiteInfo = { name: SITE_NAME, tagline: SITE_TAGLINE, url: config.SITE_URL, asset, searchQ: search.q ?? '', searchCategory: search.category ?? '' };
+    this.type('text/html; charset=utf-8');
+    return this.viewAsync(`pages/${template}`, { ...model, meta, site, chrome: services.widgets.chrome() });
+  });
+
+  // The route table: one plugin per URL area.
+  await app.register(homeRoutes);
+  await app.register(categoryRoutes);
+  await app.register(tagRoutes);
+  await app.register(searchRoutes);
+  await app.register(articleRoutes);
+  await app.register(archiveRoutes);
+  await app.register(randomRoutes);
+  await app.register(apiRoutes);
+  await app.register(metaRoutes);
+
+  app.setNotFoundHandler(async (request, reply) => renderError(request, reply, new PageError(404, '没有找到这个页面。')));
+  app.setErrorHandler(async (error, request, reply) => renderError(request, reply, error));
+
+  async function renderError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+    const raw = error as { statusCode?: number; message?: string; validation?: unknown };
+    const status = typeof raw.statusCode === 'number' && raw.statusCode >= 400 && raw.statusCode < 600 ? raw.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error, method: request.method, url: request.url, status }, 'request failed');
+    const message = status >= 500 ? '服务器出了点问题，我们已经记录下来了。请稍后再试。' : error instanceof PageError ? error.message : clientMessage(status);
+    reply.code(status).header('Cache-Control', 'no-store');
+    if (request.url.startsWith('/api/')) return reply.send({ error: message, status });
+    try {
+      return await reply.page('error', { title: `${status} · ${titleOf(status)}`, noindex: true }, { status, heading: titleOf(status), message });
+    } catch (renderFailure) {
+      request.log.error({ err: renderFailure }, 'error page failed to render');
+      return reply.type('text/plain; charset=utf-8').send(`${status} ${message}`);
+    }
+  }
+
+  return app;
+}
+
+function titleOf(status: number): string {
+  if (status === 404) return '页面不存在';
+  if (status === 410) return '文章已下架';
+  if (status === 429) return '请求太频繁';
+  if (status === 413) return '提交的内容太大';
+  if (status >= 500) return '服务器错误';
+  return '请求有误';
+}
+
+function clientMessage(status: number): string {
+  if (status === 404) return '没有找到这个页面。';
+  if (status === 413) return '提交的内容太大了。';
+  if (status === 415) return '不支持这种提交格式。';
+  if (status === 429) return '请求太频繁了，请稍后再试。';
+  return '请求的格式不对，请检查链接或表单。';
+}

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { articleUrl } from '../content/listing.js';
+import { formatDate, formatDateTime } from '../content/time.js';
+import { PageError, notFound, parseInput } from './errors.js';
+import { idParams } from './schemas.js';
+
+const articleRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/articles/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { articles, catalog, widgets } = app.services;
+    const article = articles.byId(id);
+    if (!article) throw notFound('文章');
+    if (article.status === 'removed') {
+      throw new PageError(410, '这篇文章已应权利人要求下架，不再提供阅读。');
+    }
+    const current = catalog();
+    const category = current.categoryById.get(article.category_id);
+    const tags = (articles.tagIdsOf([article.id]).get(article.id) ?? []).flatMap((tagId) => current.tagById.get(tagId) ?? []);
+    const { older, newer } = articles.neighbours(article);
+    const url = new URL(articleUrl(article.id), app.config.SITE_URL).toString();
+    const jsonLd: Record<string, unknown> = {
+      '@context': 'https://schema.org',
+      '@type': 'Article',
+      headline: article.title,
+      datePublished: article.published_at,
+      dateModified: article.updated_at,
+      author: { '@type': 'Person', name: article.author || '佚名' },
+      articleSection: category?.name,
+      keywords: tags.map((tag) => tag.name).join(','),
+      url,
+      publisher: { '@type': 'Organization', name: '寻文' },
+    };
+    if (article.type === 'repost' && article.source_url) jsonLd.isBasedOn = article.source_url;
+    const description = article.summary || article.title;
+    return reply.page(
+      'article',
+      {
+        title: article.title,
+        description,
+        canonical: articleUrl(article.id),
+        jsonLd,
+        openGraph: { 'og:type': 'article', 'og:title': article.title, 'og:description': description, 'og:url': url, 'article:published_time': article.published_at },
+      },
+      {
+        article,
+        category,
+        tags,
+        publishedLabel: formatDateTime(article.published_at),
+        publishedDate: formatDate(article.published_at),
+        older: older && { url: articleUrl(older.id), title: older.title },
+        newer: newer && { url: articleUrl(newer.id), title: newer.title },
+        recommended: category ? widgets.recommendedFor(category.id, article.id) : [],
+      },
+      { category: category?.slug ?? '' },
+    );
+  });
+};
+
+export default articleRoutes;
