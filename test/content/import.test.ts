@@ -1,0 +1,146 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collectImportFiles, recordsOfFiles } from '../../src/content/files.js';
+import type { Rejection } from '../../src/content/records.js';
+import { MAX_BODY_BYTES } from '../../src/content/records.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { parseQuery } from '../../src/search/query.js';
+import { createServices, type Services } from '../../src/services.js';
+import { articleRecord, TEST_POEMS } from '../helpers.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import');
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'import.ts');
+// one process (no tsx wrapper) so a kill reaches the importer itself
+const NODE = process.execPath;
+const cliArgs = (...args: string[]) => ['--import', 'tsx', CLI, ...args];
+
+let db: Db;
+let services: Services;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  services = createServices(db, { poems: TEST_POEMS });
+});
+afterEach(() => db.close());
+
+function importFixtures() {
+  const rejected: Rejection[] = [];
+  const files = collectImportFiles([FIXTURES], rejected);
+  const summary = services.importer.importRecords(recordsOfFiles(files, rejected));
+  return { ...summary, rejected: [...rejected, ...summary.rejected] };
+}
+
+const searchIds = (q: string) => services.index.search(parseQuery(q), {}, 0, 100).hits.map((h) => h.id);
+
+describe('import', () => {
+  it('reads Markdown, JSON arrays and JSON Lines recursively and reports each rejection by place and field', () => {
+    const summary = importFixtures();
+    expect(summary.imported).toBe(5);
+    const lines = summary.rejected.map((r) => `${r.where.replace(FIXTURES, '')}: ${r.field}: ${r.reason}`);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/bad-yaml\.md:\d+: \(front matter\): invalid YAML/),
+        '/no-front-matter.md: (front matter): missing YAML front matter between --- lines',
+        '/lines.jsonl:2: (json): invalid JSON: ' + (summary.rejected.find((r) => r.where.endsWith(':2'))?.reason.slice('invalid JSON: '.length) ?? ''),
+        '/records.json#1: source_url: required for a repost (原文链接)',
+        '/records.json#2: category: unknown category "cooking"',
+        '/records.json#3: title: required',
+        expect.stringMatching(/^\/records\.json#3: published_at: not an ISO 8601 date-time/),
+        '/records.json#3: source_url: must be an http(s) URL',
+        '/records.json#3: views: must be 0 or more',
+      ]),
+    );
+    // notes.txt is not an importable extension inside a folder: silently skipped
+    expect(lines.some((l) => l.includes('notes.txt'))).toBe(false);
+  });
+
+  it('resolves categories by slug or name and tags case-insensitively, by alias, or creates them', () => {
+    importFixtures();
+    const catalog = services.catalog();
+    const original = services.articles.byExternalKey('original:xw-test-original')!;
+    const tags = services.articles.tagIdsOf([original.id]).get(original.id)!.map((id) => catalog.tagById.get(id)!.name);
+    expect(tags).toEqual(['Redis', '缓存设计']);
+    const created = catalog.findTag('缓存设计')!;
+    expect(catalog.categoryById.get(created.category_id)!.slug).toBe('middleware');
+    const jsonl = services.articles.byExternalKey('original:jsonl-3')!;
+    expect(services.articles.tagIdsOf([jsonl.id]).get(jsonl.id)!.map((id) => catalog.tagById.get(id)!.name)).toEqual(['Hive', 'HBase']);
+  });
+
+  it('is idempotent: a second run changes nothing, an edit updates in place', () => {
+    importFixtures();
+    const before = services.articles.countAll();
+    const again = importFixtures();
+    expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: 5 });
+    expect(services.articles.countAll()).toBe(before);
+    const edited = services.importer.importRecords([{ where: 'x', value: { title: 'JSON 数组中的第一篇（修订）', published_at: '2020-01-02T03:04:05Z', source_url: 'https://example.com/json-1', category: 'databases', body: '改过的正文 索引合并' } }]);
+    expect(edited).toMatchObject({ imported: 0, updated: 1 });
+    expect(searchIds('索引合并')).toHaveLength(1);
+    expect(searchIds('索引下推')).toHaveLength(0);
+  });
+
+  it('rejects a body over 2 MB and keeps going with the rest', () => {
+    const summary = services.importer.importRecords([articleRecord({ body: 'x'.repeat(MAX_BODY_BYTES + 1) }), articleRecord()]);
+    expect(summary.imported).toBe(1);
+    expect(summary.rejected).toEqual([expect.objectContaining({ field: 'body', reason: 'larger than 2 MB' })]);
+  });
+
+  it('accepts YAML date values and dates without a zone as China time', () => {
+    services.importer.importRecords([articleRecord({ published_at: new Date('2021-02-03T04:05:06Z') }), articleRecord({ published_at: '2021-02-03 12:00', source_url: 'https://example.com/zone' })]);
+    expect(services.articles.byId(services.articles.byExternalKey('https://example.com/zone')!.id)!.published_at).toBe('2021-02-03T04:00:00.000Z');
+  });
+});
+
+describe('import CLI', () => {
+  it('prints rejections and a summary, exits 1 when anything was rejected, 0 on a clean re-run of good files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-cli-'));
+    const env = { ...process.env, DATABASE_PATH: join(dir, 'x.db') };
+    const failed = await run(NODE, cliArgs(FIXTURES), { env }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect('code' in failed && failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^imported 5, updated 0, unchanged 0, rejected 9 /);
+    expect(failed.stderr).toContain('records.json#2: category: unknown category "cooking"');
+    const clean = await run(NODE, cliArgs(join(FIXTURES, 'good-repost.md'), join(FIXTURES, 'nested')), { env });
+    expect(clean.stdout).toMatch(/^imported 0, updated 0, unchanged 2, rejected 0 /);
+  });
+
+  it('survives being killed mid-import: the database stays consistent and a re-run finishes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-crash-'));
+    const file = join(dir, 'big.jsonl');
+    const body = '容器网络与命名空间的验证。'.repeat(150);
+    writeFileSync(file, Array.from({ length: 6000 }, (_, i) => JSON.stringify({ title: `第 ${i} 篇`, published_at: '2022-01-01', source_url: `https://example.com/big/${i}`, category: 'systems-containers', body })).join('\n'));
+    const dbPath = join(dir, 'crash.db');
+    const child = spawn(NODE, cliArgs(file), { env: { ...process.env, DATABASE_PATH: dbPath }, stdio: 'ignore' });
+    // kill once the first batches have committed
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        try {
+          const probe = new Database(dbPath, { readonly: true, fileMustExist: true });
+          const n = (probe.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
+          probe.close();
+          if (n >= 500) {
+            clearInterval(timer);
+            resolve();
+          }
+        } catch {
+          // not created yet
+        }
+      }, 20);
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const check = new Database(dbPath);
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    const partial = (check.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
+    const indexed = (check.prepare('SELECT count(*) AS n FROM search_docs').get() as { n: number }).n;
+    check.close();
+    expect(partial % 500).toBe(0);
+    expect(indexed).toBe(partial);
+    expect(partial).toBeLessThan(6000);
+    const rerun = await run(NODE, cliArgs(file), { env: { ...process.env, DATABASE_PATH: dbPath } });
+    expect(rerun.stdout).toMatch(new RegExp(`^imported ${6000 - partial}, updated 0, unchanged ${partial}, rejected 0`));
+  });
+});

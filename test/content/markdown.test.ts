@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { headingSlug, renderMarkdown } from '../../src/content/markdown.js';
+
+const XSS = `
+<script>alert(1)</script>
+<img src="x" onerror="alert(1)">
+<a href="javascript:alert(1)">js</a> <a href="JaVaScRiPt:alert(1)">js2</a>
+<a href="data:text/html;base64,PHNjcmlwdD4=">data</a>
+[md-js](javascript:alert(1))
+<svg onload="alert(1)"><circle r="1"/></svg>
+<iframe src="https://evil.example"></iframe>
+<div style="background:url(javascript:alert(1))" onclick="alert(1)">x</div>
+<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>
+<object data="x"></object><embed src="x"><form action="/x"><input></form>
+<p onmouseover="alert(1)">hover</p>
+`;
+
+describe('renderMarkdown', () => {
+  it('removes every script vector', () => {
+    const { html } = renderMarkdown(XSS);
+    expect(html).not.toMatch(/<script|<iframe|<svg|<object|<embed|<form|<style|<math/i);
+    expect(html).not.toMatch(/\son\w+\s*=/i);
+    // markdown-it leaves a refused [link](javascript:...) as plain text, which is harmless; no attribute may carry it
+    expect(html).not.toMatch(/(href|src|action)\s*=\s*["']?\s*(javascript|data):/i);
+    expect(html).toContain('hover');
+  });
+
+  it('marks external links nofollow noopener', () => {
+    const { html } = renderMarkdown('[外链](https://example.com/a) [站内](/articles/1)');
+    expect(html).toContain('<a href="https://example.com/a" rel="nofollow noopener noreferrer">外链</a>');
+    expect(html).toContain('<a href="/articles/1">站内</a>');
+  });
+
+  it('highlights code on the server and keeps the language', () => {
+    const { html, plainText } = renderMarkdown('```go\nfunc main() {}\n```');
+    expect(html).toContain('class="hljs language-go"');
+    expect(html).toContain('<span class="hljs-keyword">func</span>');
+    expect(plainText).toContain('func main() {}');
+  });
+
+  it('gives headings anchors and long articles a table of contents', () => {
+    const { html, tocHtml } = renderMarkdown('## 安装\n\n文字\n\n## 配置 Nginx\n\n### 细节\n\n## 安装\n');
+    expect(html).toContain('<h2 id="安装">');
+    expect(html).toContain('<h2 id="配置-nginx">');
+    expect(html).toContain('<h2 id="安装-2">');
+    expect(tocHtml).toContain('href="#%E5%AE%89%E8%A3%85-2"');
+    expect(renderMarkdown('## 只有一个\n').tocHtml).toBe('');
+  });
+
+  it('derives plain text from the same parse, without markup', () => {
+    const { plainText } = renderMarkdown('# 标题\n\n**粗体** 与 `code` 和 [链接](https://x.org)\n\n- 列表项');
+    expect(plainText).toBe('标题\n粗体 与 code 和 链接\n列表项');
+  });
+
+  it('slugs headings readably', () => {
+    expect(headingSlug('C++ 与 Go：对比')).toBe('c-与-go-对比');
+  });
+});

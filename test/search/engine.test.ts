@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import type { DocumentText } from '../../src/search/engine.js';
+import { parseQuery } from '../../src/search/query.js';
+import { FULL_RANK_LIMIT, SqliteSearchIndex } from '../../src/search/sqlite-index.js';
+import { oracleMatches, type OracleDoc } from './oracle.js';
+
+let db: Db;
+let index: SqliteSearchIndex;
+let texts = new Map<number, DocumentText>();
+
+beforeAll(() => {
+  db = openDatabase(':memory:');
+  index = new SqliteSearchIndex(db, { loadTexts: (ids) => new Map(ids.flatMap((id) => (texts.has(id) ? [[id, texts.get(id)!]] : []))) });
+});
+afterAll(() => db.close());
+
+function load(docs: OracleDoc[]) {
+  index.clear();
+  texts = new Map(docs.map((d) => [d.id, d]));
+  docs.forEach((doc, i) => index.upsert({ ...doc, publishedTs: 1_600_000_000 + i * 3600, categoryId: 1 + (doc.id % 2), tagIds: [] }));
+}
+
+function engineIds(q: string, aliases?: Map<string, string>, filters = {}): number[] {
+  return index.search(parseQuery(q, { aliases }), filters, 0, 10_000).hits.map((h) => h.id).sort((a, b) => a - b);
+}
+
+function oracleIds(docs: OracleDoc[], q: string, aliases?: Map<string, string>): number[] {
+  const parsed = parseQuery(q, { aliases });
+  return docs.filter((d) => oracleMatches(d, parsed)).map((d) => d.id).sort((a, b) => a - b);
+}
+
+const doc = (id: number, body: string, title = '', tags: string[] = []): OracleDoc => ({ id, title, tags, summary: '', body });
+
+describe('search engine: fixed cases from the semantics', () => {
+  const docs = [
+    doc(1, '在宿主机上运行容器'),
+    doc(2, '主机网络与宿主', 'Kubernetes 调度'),
+    doc(3, 'C++ 模板与 C# 泛型，以及 .NET 运行时'),
+    doc(4, '纯 C 语言的指针'),
+    doc(5, 'node.js 与 network 编程'),
+    doc(6, '使用docker构建镜像'),
+    doc(7, 'c + + 不是 c++ 的写法'),
+    doc(8, '容器網路與命名空間'),
+    doc(9, 'mongodb 副本集', '', ['Mongo']),
+    doc(10, 'aspnet 和 asp.net core'),
+  ];
+  beforeAll(() => load(docs));
+
+  const cases: Array<[string, number[]]> = [
+    ['宿主', [1, 2]],
+    ['宿主机', [1]],
+    ['主', [1, 2]],
+    ['容器', [1, 8]],
+    ['kube', [2]],
+    ['net', [3, 5, 10]],
+    ['.net', [3, 10]],
+    ['c++', [3, 7]],
+    ['c#', [3]],
+    ['docker', [6]],
+    ['使用docker', [6]],
+    ['用dock', [6]],
+    ['容器网络', [8]],
+    ['"c + +"', [7]],
+    ['宿主 -宿主机', [2]],
+    ['node.js', [5]],
+  ];
+  for (const [q, expected] of cases) {
+    it(`${q} -> ${expected.join(',')}`, () => {
+      expect(engineIds(q)).toEqual(expected);
+      expect(oracleIds(docs, q)).toEqual(expected);
+    });
+  }
+
+  it('finds aliases: k8s -> Kubernetes, mongodb -> Mongo', () => {
+    const aliases = new Map([['k8s', 'kubernetes'], ['mongodb', 'mongo']]);
+    expect(engineIds('k8s', aliases)).toEqual([2]);
+    expect(engineIds('mongodb', aliases)).toEqual([9]);
+  });
+
+  it('returns nothing for exclusions alone or an empty query', () => {
+    expect(engineIds('-docker')).toEqual([]);
+    expect(engineIds('')).toEqual([]);
+  });
+
+  it('filters by category inside the index', () => {
+    expect(engineIds('容器', undefined, { categoryId: 1 })).toEqual([8]);
+  });
+
+  it('ranks title matches above tag matches above body matches, then by BM25 and recency', () => {
+    load([doc(1, '讲 redis 的正文'), doc(2, '别的内容', '', ['Redis']), doc(3, '正文', 'Redis 入门'), doc(4, 'redis redis redis 很多次')]);
+    const hits = index.search(parseQuery('redis'), {}, 0, 10).hits;
+    expect(hits.map((h) => h.id)).toEqual([3, 2, 4, 1]);
+    expect(hits.map((h) => h.tier)).toEqual([0, 1, 2, 2]);
+  });
+
+  it('ranks large match sets by tier then recency, with an exact total and stable paging', () => {
+    const many = Array.from({ length: FULL_RANK_LIMIT + 50 }, (_, i) => doc(i + 1, `第 ${i} 篇 容器 文章`, i % 500 === 0 ? '容器标题' : '普通标题'));
+    load(many);
+    const first = index.search(parseQuery('容器'), {}, 0, 20);
+    expect(first.total).toBe(many.length);
+    expect(first.hits.slice(0, 5).every((h) => h.tier === 0)).toBe(true);
+    const titled = many.filter((d) => d.title === '容器标题').map((d) => d.id).sort((a, b) => b - a);
+    expect(first.hits.slice(0, titled.length).map((h) => h.id)).toEqual(titled);
+    const untitled = many.filter((d) => d.title !== '容器标题').map((d) => d.id).sort((a, b) => b - a);
+    const second = index.search(parseQuery('容器'), {}, 20, 20);
+    expect([...first.hits, ...second.hits].map((h) => h.id)).toEqual([...titled, ...untitled].slice(0, 40));
+  });
+});
+
+// --- property test: the engine returns exactly the oracle's set -------------------------------
+
+const pieces = ['容', '器', '网', '络', '宿', '主', '机', '的', '網', '絡', 'a', 'b', 'c', 'k', 'n', 'e', 't', 'C', 'Ａ', '1', '2', '+', '#', '.', '-', '_', ' ', ' ', '，', 'é'];
+const textArb = fc.array(fc.constantFrom(...pieces), { maxLength: 30 }).map((chars) => chars.join(''));
+const docArb = fc.record({ title: textArb, tags: fc.array(textArb, { maxLength: 2 }), summary: textArb, body: textArb });
+
+function termFrom(texts: string[]): fc.Arbitrary<string> {
+  const source = texts.join(' ') || 'a';
+  return fc
+    .tuple(fc.nat(source.length), fc.integer({ min: 1, max: 6 }), fc.constantFrom('', '', '', '-', '"'))
+    .map(([start, len, mode]) => {
+      const raw = source.slice(Math.min(start, source.length - 1), start + len);
+      if (mode === '"') return `"${raw}"`;
+      const word = raw.trim().split(/\s+/)[0] ?? '';
+      return word ? `${mode}${word}` : 'c';
+    });
+}
+
+describe('search engine: property test against the oracle', () => {
+  it('returns exactly the oracle set for generated corpora and queries', () => {
+    fc.assert(
+      fc.property(
+        fc.array(docArb, { minLength: 1, maxLength: 12 }).chain((docs) =>
+          fc.tuple(
+            fc.constant(docs),
+            fc.array(
+              fc.oneof(
+                fc.array(termFrom(docs.flatMap((d) => [d.title, ...d.tags, d.summary, d.body])), { minLength: 1, maxLength: 3 }).map((t) => t.join(' ')),
+                textArb,
+              ),
+              { minLength: 1, maxLength: 6 },
+            ),
+          ),
+        ),
+        ([rawDocs, queries]) => {
+          const docs = rawDocs.map((d, i) => ({ id: i + 1, ...d }));
+          load(docs);
+          for (const q of queries) expect(engineIds(q), `query ${JSON.stringify(q)}`).toEqual(oracleIds(docs, q));
+        },
+      ),
+      { numRuns: 600, seed: 20261125 },
+    );
+  });
+});
