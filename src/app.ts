@@ -102,6 +102,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return this.viewAsync(`pages/${template}`, { ...model, meta, site, chrome: services.widgets.chrome() });
   });
 
+  // Set before the routes: plugins inherit the handlers in force when they are registered.
+  app.setNotFoundHandler(async (request, reply) => renderError(request, reply, new PageError(404, '没有找到这个页面。')));
+  app.setErrorHandler(async (error, request, reply) => renderError(request, reply, error));
+
   // The route table: one plugin per URL area.
   await app.register(homeRoutes);
   await app.register(categoryRoutes);
@@ -113,8 +117,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(apiRoutes);
   await app.register(metaRoutes);
 
-  app.setNotFoundHandler(async (request, reply) => renderError(request, reply, new PageError(404, '没有找到这个页面。')));
-  app.setErrorHandler(async (error, request, reply) => renderError(request, reply, error));
 
   async function renderError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
     const raw = error as { statusCode?: number; message?: string; validation?: unknown };
