@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
@@ -22,6 +26,7 @@ import metaRoutes from './routes/meta.js';
 import randomRoutes from './routes/random.js';
 import searchRoutes from './routes/search.js';
 import tagRoutes from './routes/tags.js';
+import takedownRoutes from './routes/takedown.js';
 
 export const SITE_NAME = '寻文';
 export const SITE_TAGLINE = '中文技术文章的转载与检索';
@@ -75,6 +80,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const asset = (path: string) => `/static/${path}?v=${assets.get(path) ?? '0'}`;
 
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
+  await app.register(fastifyCookie, { secret: config.COOKIE_SECRET ?? randomBytes(32).toString('hex') });
+  await app.register(fastifyCsrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/takedown' } });
+  // limits are set per route (search, API, form posts); reading pages stays unlimited
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new PageError(429, `请求太频繁了，请在 ${Math.ceil(context.ttl / 1000)} 秒后再试。`),
+  });
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
     prefix: '/static/',
@@ -116,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(randomRoutes);
   await app.register(apiRoutes);
   await app.register(metaRoutes);
+  await app.register(takedownRoutes);
 
 
   async function renderError(request: FastifyRequest, reply: FastifyReply, error: unknown) {

@@ -1,10 +1,12 @@
 import { createArticleRepository } from './db/articles.js';
 import { createChangeTracker } from './db/changes.js';
 import type { Db } from './db/open.js';
+import { createTakedownRepository } from './db/takedowns.js';
 import { createTaxonomyRepository } from './db/taxonomy.js';
 import { loadCatalog, type Catalog } from './content/catalog.js';
 import { createImporter } from './content/importer.js';
 import { linuxCommands } from './content/linux-command.js';
+import { createTakedownService } from './content/takedown.js';
 import type { DocumentText } from './search/engine.js';
 import { createSearchService } from './search/service.js';
 import { SqliteSearchIndex } from './search/sqlite-index.js';
@@ -47,6 +49,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
 
   const importer = createImporter({ db, articles, taxonomy, index });
   const search = createSearchService({ index, articles, catalog });
+  const takedown = createTakedownService({ db, articles, takedowns: createTakedownRepository(db), index, catalog });
   const widgets = createSiteWidgets({
     articles,
     catalog,
@@ -57,7 +60,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
     ...(options.now ? { now: options.now } : {}),
   });
 
-  return { db, articles, taxonomy, catalog, index, importer, search, widgets, changes };
+  return { db, articles, taxonomy, catalog, index, importer, search, takedown, widgets, changes };
 }
 
 export type Services = ReturnType<typeof createServices>;

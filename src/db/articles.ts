@@ -161,6 +161,9 @@ export function createArticleRepository(db: Db) {
     firstInCategory: db.prepare<[number], { id: number }>(
       "SELECT id FROM articles WHERE category_id = ? AND status = 'published' ORDER BY id LIMIT 1",
     ),
+    indexRow: db.prepare<[number], { id: number; title: string; summary: string; plain_text: string; published_ts: number; category_id: number }>(
+      'SELECT id, title, summary, plain_text, published_ts, category_id FROM articles WHERE id = ?',
+    ),
     setStatus: db.prepare<[string, string, number]>('UPDATE articles SET status = ?, updated_at = ? WHERE id = ?'),
     addViews: db.prepare<[number, number]>('UPDATE articles SET views = views + ? WHERE id = ?'),
     indexSource: db.prepare<[number, number], { id: number; title: string; summary: string; plain_text: string; published_ts: number; category_id: number; status: string }>(
@@ -224,6 +227,8 @@ export function createArticleRepository(db: Db) {
       if (categoryId === undefined) return stmts.publishedAtOrAfter.get(pick)?.id ?? stmts.publishedAtOrAfter.get(range.lo)?.id;
       return stmts.publishedInCategoryAtOrAfter.get(categoryId, pick)?.id ?? stmts.firstInCategory.get(categoryId)?.id;
     },
+    /** The fields the search index needs for one article. */
+    indexRow: (id: number) => stmts.indexRow.get(id),
     setStatus: (id: number, status: 'published' | 'removed', now: string) => stmts.setStatus.run(status, now, id).changes,
     addViews: (id: number, count: number) => stmts.addViews.run(count, id),
     /** Batches of articles in id order, for rebuilding the search index. */

@@ -20,7 +20,7 @@ function toJson(item: SearchResultItem, siteUrl: string) {
 }
 
 const apiRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/api/search', async (request, reply) => {
+  app.get('/api/search', { config: { rateLimit: { max: app.config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } } }, async (request, reply) => {
     const input = parseInput(apiSearchQuery, request.query);
     const filters = resolveFilters(app.services.catalog(), input.category, input.tag);
     const outcome = app.services.search.search({ q: input.q.trim(), categoryId: filters.category?.id, tagId: filters.tag?.id, page: input.page, limit: input.limit });

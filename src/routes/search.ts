@@ -15,7 +15,7 @@ export function resolveFilters(catalog: Catalog, category: string | undefined, t
 }
 
 const searchRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/search', async (request, reply) => {
+  app.get('/search', { config: { rateLimit: { max: app.config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } } }, async (request, reply) => {
     const input = parseInput(searchQuery, request.query);
     const { search, catalog } = app.services;
     const filters = resolveFilters(catalog(), input.category, input.tag);
