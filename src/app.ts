@@ -18,6 +18,7 @@ import { PageError } from './routes/errors.js';
 import { jsonForScript, type PageMeta, type SiteInfo } from './routes/render.js';
 import { createServices, type ServiceOptions } from './services.js';
 import apiRoutes from './routes/api.js';
+import caching from './routes/caching.js';
 import archiveRoutes from './routes/archive.js';
 import articleRoutes from './routes/articles.js';
 import categoryRoutes from './routes/categories.js';
@@ -117,6 +118,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Set before the routes: plugins inherit the handlers in force when they are registered.
   app.setNotFoundHandler(async (request, reply) => renderError(request, reply, new PageError(404, '没有找到这个页面。')));
   app.setErrorHandler(async (error, request, reply) => renderError(request, reply, error));
+
+  await app.register(caching);
 
   // The route table: one plugin per URL area.
   await app.register(homeRoutes);

@@ -85,10 +85,12 @@ const SANITIZE: sanitizeHtml.IOptions = {
         : { tagName, attribs };
     },
     img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
+    // wide code scrolls sideways: keyboard users need to be able to focus it
+    pre: (tagName, attribs) => ({ tagName, attribs: { ...attribs, tabindex: '0' } }),
   },
 };
 // rel and loading are added by our transforms, after the attribute filter has run
-SANITIZE.allowedAttributes = { ...(SANITIZE.allowedAttributes as Record<string, string[]>), a: ['href', 'title', 'id', 'rel'], img: ['src', 'alt', 'title', 'width', 'height', 'loading'] };
+SANITIZE.allowedAttributes = { ...(SANITIZE.allowedAttributes as Record<string, string[]>), a: ['href', 'title', 'id', 'rel'], img: ['src', 'alt', 'title', 'width', 'height', 'loading'], pre: ['tabindex'] };
 
 /** Renders article Markdown to safe HTML, a table of contents and plain text, from one parse. */
 export function renderMarkdown(source: string): RenderedArticle {

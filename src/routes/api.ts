@@ -25,7 +25,6 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
     const filters = resolveFilters(app.services.catalog(), input.category, input.tag);
     const outcome = app.services.search.search({ q: input.q.trim(), categoryId: filters.category?.id, tagId: filters.tag?.id, page: input.page, limit: input.limit });
     const siteUrl = app.config.SITE_URL;
-    reply.header('Cache-Control', 'public, max-age=60');
     return {
       query: outcome.query,
       total: outcome.total,

@@ -28,13 +28,14 @@ const searchRoutes: FastifyPluginAsync = async (app) => {
     if (filters.tag) keep.set('tag', filters.tag.slug);
     const base = `/search?${keep.toString()}`;
     const title = q ? `「${q.slice(0, 40)}」的搜索结果` : '站内搜索';
-    reply.header('Cache-Control', 'public, max-age=60');
     return reply.page(
       'search',
       { title, noindex: true, canonical: input.page > 1 ? `${base}&page=${input.page}` : base },
       {
         q,
         outcome,
+        // the page has its own search box; one search landmark is enough
+        hideSideSearch: true,
         category: filters.category,
         tag: filters.tag,
         pagination: outcome ? paginate(outcome.total, input.page, PER_PAGE) : undefined,

@@ -124,6 +124,8 @@ export function createSiteWidgets(deps: WidgetDeps) {
   }
 
   return {
+    /** The current rotation window number. */
+    window: () => windowOf(now(), deps.windowMinutes),
     chrome(): PageChrome {
       const window = windowOf(now(), deps.windowMinutes);
       const key = `${window}|${deps.changes()}`;

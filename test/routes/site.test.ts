@@ -111,7 +111,7 @@ describe('article pages', () => {
     expect(ids).not.toContain(id);
     const category = app.services.articles.byId(id)!.category_id;
     for (const other of ids) expect(app.services.articles.byId(other)!.category_id).toBe(category);
-    expect(res.body).toContain('<pre><code class="hljs language-bash">');
+    expect(res.body).toContain('<pre tabindex="0"><code class="hljs language-bash">');
   });
 
   it('an original shows no attribution block', async () => {
