@@ -8,5 +8,8 @@ export default defineConfig({
     // browser journeys start Chromium and a server: keep them off the other workers' toes
     fileParallelism: true,
     maxWorkers: 2,
+    // the JSON report lets .ci/run print a plain "N passed, N failed" line
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });
