@@ -15,6 +15,8 @@ import { createSiteWidgets } from './site/widgets.js';
 
 export interface ServiceOptions {
   widgetWindowMinutes?: number;
+  /** Search result pages cached in memory (0: none). */
+  searchCacheEntries?: number;
   poems?: Poem[];
   now?: () => number;
 }
@@ -45,6 +47,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
       );
     },
     changes,
+    ...(options.searchCacheEntries !== undefined ? { cacheEntries: options.searchCacheEntries } : {}),
   });
 
   const importer = createImporter({ db, articles, taxonomy, index });

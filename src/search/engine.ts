@@ -53,6 +53,8 @@ export interface SearchIndex {
   /** Drops every document (used before a full rebuild). */
   clear(): void;
   search(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage;
+  /** Exact number of matches, without ranking. */
+  count(query: ParsedQuery, filters: SearchFilters): number;
   /** Documents holding some of `words`, most words first; never one of `exclude`. */
   related(words: string[], filters: SearchFilters, exclude: ReadonlySet<number>, limit: number): RelatedHit[];
 }

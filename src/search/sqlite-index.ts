@@ -10,7 +10,6 @@ export const FULL_RANK_LIMIT = 2000;
 /** How many documents per word the related fallback considers. */
 const RELATED_CANDIDATES_PER_WORD = 2000;
 const KEY_ID_SPACE = 2 ** 24;
-const CACHE_ENTRIES = 500;
 // title, tags, body, facets: a title hit outweighs a tag hit outweighs a body hit
 const BM25 = 'bm25(search_index, 10.0, 5.0, 1.0, 0.0)';
 
@@ -74,6 +73,8 @@ export interface SqliteIndexOptions {
   loadTexts: (ids: number[]) => Map<number, DocumentText>;
   /** Changes when another process may have written the index (clears the result cache). */
   changes?: () => string;
+  /** Result pages kept for repeated queries (0 turns the cache off, as the benchmark does). */
+  cacheEntries?: number;
 }
 
 /** SQLite FTS5 implementation of SearchIndex over the search_index table (see migrations). */
@@ -82,6 +83,7 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #loadTexts: SqliteIndexOptions['loadTexts'];
   readonly #cache = new Map<string, SearchPage>();
   readonly #changes: (() => string) | undefined;
+  readonly #cacheEntries: number;
   #cacheVersion = '';
   readonly #stmts;
 
@@ -89,6 +91,7 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#db = db;
     this.#loadTexts = options.loadTexts;
     this.#changes = options.changes;
+    this.#cacheEntries = options.cacheEntries ?? 500;
     this.#stmts = {
       keyOf: db.prepare<[number], { doc_key: number }>('SELECT doc_key FROM search_docs WHERE article_id = ?'),
       insertDoc: db.prepare<[number, string, string, string, string]>(
@@ -163,9 +166,18 @@ export class SqliteSearchIndex implements SearchIndex {
     const page = matchPlan.verify
       ? this.#searchVerified(query, matchPlan, offset, limit)
       : this.#searchIndexed(matchPlan, offset, limit);
-    this.#cache.set(cacheKey, page);
-    if (this.#cache.size > CACHE_ENTRIES) this.#cache.delete(this.#cache.keys().next().value!);
+    if (this.#cacheEntries > 0) {
+      this.#cache.set(cacheKey, page);
+      if (this.#cache.size > this.#cacheEntries) this.#cache.delete(this.#cache.keys().next().value!);
+    }
     return page;
+  }
+
+  count(query: ParsedQuery, filters: SearchFilters): number {
+    const matchPlan = plan(query, filters);
+    if (!matchPlan) return 0;
+    if (matchPlan.verify) return this.#searchVerified(query, matchPlan, 0, 0).total;
+    return this.#stmts.count.get(matchPlan.all)!.n;
   }
 
   #searchIndexed(matchPlan: Plan, offset: number, limit: number): SearchPage {
