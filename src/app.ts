@@ -4,7 +4,10 @@ import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
+import { constants as zlibConstants } from 'node:zlib';
+import fastifyCompress from '@fastify/compress';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
@@ -17,6 +20,7 @@ import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { PageError } from './routes/errors.js';
 import { jsonForScript, type PageMeta, type SiteInfo } from './routes/render.js';
 import { createServices, type ServiceOptions } from './services.js';
+import { paletteCss } from './site/colors.js';
 import apiRoutes from './routes/api.js';
 import caching from './routes/caching.js';
 import archiveRoutes from './routes/archive.js';
@@ -57,7 +61,16 @@ function fingerprintAssets(): Map<string, string> {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            // no client addresses in the logs: method and path are enough to follow a request
+            serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+          },
+    // one line per request, written by the onResponse hook below, instead of fastify's two
+    disableRequestLogging: true,
     bodyLimit: 64 * 1024,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
@@ -79,7 +92,43 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const assets = fingerprintAssets();
   const asset = (path: string) => `/static/${path}?v=${assets.get(path) ?? '0'}`;
+  const tagColoursCss = paletteCss();
+  const tagColoursHref = `/assets/tag-colours.css?v=${createHash('sha256').update(tagColoursCss).digest('hex').slice(0, 10)}`;
+  app.get('/assets/tag-colours.css', async (_request, reply) => {
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=31536000, immutable');
+    return tagColoursCss;
+  });
 
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCompress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    // brotli's default quality is tuned for static files; 4 is close to gzip's speed and smaller
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
+  });
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   await app.register(fastifyCookie, { secret: config.COOKIE_SECRET ?? randomBytes(32).toString('hex') });
   await app.register(fastifyCsrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/takedown' } });
@@ -110,7 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.decorateReply('page', async function page(this: FastifyReply, template: string, meta: PageMeta, model: Record<string, unknown> = {}, search = {}) {
-    const site: SiteInfo = { name: SITE_NAME, tagline: SITE_TAGLINE, url: config.SITE_URL, asset, searchQ: search.q ?? '', searchCategory: search.category ?? '' };
+    const site: SiteInfo = { name: SITE_NAME, tagline: SITE_TAGLINE, url: config.SITE_URL, asset, tagColoursHref, searchQ: search.q ?? '', searchCategory: search.category ?? '' };
     this.type('text/html; charset=utf-8');
     return this.viewAsync(`pages/${template}`, { ...model, meta, site, chrome: services.widgets.chrome() });
   });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Paths whose answers must never be reused or that carry their own validators. */
-const UNCACHED = /^\/(random|takedown|static\/|healthz)/;
+const UNCACHED = /^\/(random|takedown|static\/|assets\/|healthz)/;
 
 /**
  * Conditional requests without rendering: every page is a function of the database content and

@@ -21,6 +21,8 @@ export interface SiteInfo {
   tagline: string;
   url: string;
   asset: (path: string) => string;
+  /** Fingerprinted URL of the hot-tag palette stylesheet. */
+  tagColoursHref: string;
   /** Current search box state, so it keeps q and the chosen category. */
   searchQ: string;
   searchCategory: string;

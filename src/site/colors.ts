@@ -40,9 +40,14 @@ export function accessiblePalette(background = TAG_BACKGROUND, minimum = MIN_CON
   });
 }
 
-const PALETTE = accessiblePalette();
+export const PALETTE = accessiblePalette();
 
-/** Colours for a list of tags, drawn at random from the accessible palette. */
-export function tagColours(count: number, random: () => number): string[] {
-  return Array.from({ length: count }, () => PALETTE[Math.floor(random() * PALETTE.length)]!);
+/** Palette indexes for a list of tags, drawn at random (class tcN colours tag N). */
+export function tagColours(count: number, random: () => number): number[] {
+  return Array.from({ length: count }, () => Math.floor(random() * PALETTE.length));
+}
+
+/** The stylesheet behind the tcN classes: inline styles would need a weaker CSP. */
+export function paletteCss(palette: readonly string[] = PALETTE): string {
+  return palette.map((colour, i) => `.tag-cloud a.tc${i}{color:${colour}}`).join('\n') + '\n';
 }

@@ -14,7 +14,8 @@ export interface HotTag {
   slug: string;
   name: string;
   count: number;
-  colour: string;
+  /** Index into the accessible palette: rendered as class tcN. */
+  colour: number;
   /** 1 (least used) .. 4 (most used), for the font size. */
   weight: number;
 }

@@ -60,10 +60,15 @@ describe('pages of the demo site', () => {
     const res = await get('/');
     const cloud = res.body.slice(res.body.indexOf('class="widget hot-tags"'), res.body.indexOf('class="widget tip"'));
     expect(cloud).toContain('不代表任何含义');
-    const links = [...cloud.matchAll(/style="color: (#[0-9a-f]{6})" href="(\/tags\/[^"]+)"/g)];
+    const links = [...cloud.matchAll(/class="w\d tc(\d+)" href="(\/tags\/[^"]+)"/g)];
     expect(links.length).toBeGreaterThan(20);
+    const css = await get(res.body.match(/href="(\/assets\/tag-colours\.css\?v=[0-9a-f]+)"/)![1]!);
+    expect(css.headers['content-type']).toContain('text/css');
     const { contrastRatio } = await import('../../src/site/colors.js');
-    for (const [, colour] of links) expect(contrastRatio(colour!, '#ffffff')).toBeGreaterThanOrEqual(4.5);
+    for (const [, index] of links) {
+      const colour = new RegExp(`\\.tc${index}\\{color:(#[0-9a-f]{6})\\}`).exec(css.body)![1]!;
+      expect(contrastRatio(colour, '#ffffff')).toBeGreaterThanOrEqual(4.5);
+    }
   });
 
   it('the Linux tip links to its command article', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessiblePalette, contrastRatio, MIN_CONTRAST, TAG_BACKGROUND, tagColours } from '../../src/site/colors.js';
+import { accessiblePalette, contrastRatio, MIN_CONTRAST, paletteCss, TAG_BACKGROUND, tagColours } from '../../src/site/colors.js';
 import { paginate, pageExists } from '../../src/site/pagination.js';
 import { pick, seedFor, seededRandom, windowOf } from '../../src/site/random.js';
 import { slugify } from '../../src/content/slug.js';
@@ -26,6 +26,7 @@ describe('tag colours', () => {
     expect(palette.length).toBeGreaterThanOrEqual(10);
     for (const colour of palette) expect(contrastRatio(colour, TAG_BACKGROUND)).toBeGreaterThanOrEqual(MIN_CONTRAST);
     expect(new Set(palette).size).toBe(palette.length);
+    expect(paletteCss(['#112233', '#445566'])).toBe('.tag-cloud a.tc0{color:#112233}\n.tag-cloud a.tc1{color:#445566}\n');
   });
   it('computes known contrast ratios', () => {
     expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 5);
