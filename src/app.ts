@@ -26,6 +26,7 @@ import caching from './routes/caching.js';
 import archiveRoutes from './routes/archive.js';
 import articleRoutes from './routes/articles.js';
 import categoryRoutes from './routes/categories.js';
+import feedRoutes from './routes/feeds.js';
 import homeRoutes from './routes/home.js';
 import metaRoutes from './routes/meta.js';
 import randomRoutes from './routes/random.js';
@@ -179,6 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(archiveRoutes);
   await app.register(randomRoutes);
   await app.register(apiRoutes);
+  await app.register(feedRoutes);
   await app.register(metaRoutes);
   await app.register(takedownRoutes);
 

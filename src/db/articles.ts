@@ -35,6 +35,7 @@ export interface ArticleListRow {
   summary: string;
   /** The first characters of the plain text, for items without a summary. */
   excerpt: string;
+  updated_at: string;
 }
 
 export interface ArticleTextRow {
@@ -73,7 +74,7 @@ export interface MonthCountRow {
   n: number;
 }
 
-const LIST_COLUMNS = 'a.id, a.title, a.author, a.type, a.published_at, a.views, a.category_id, a.summary, substr(a.plain_text, 1, 160) AS excerpt';
+const LIST_COLUMNS = 'a.id, a.title, a.author, a.type, a.published_at, a.views, a.category_id, a.summary, substr(a.plain_text, 1, 160) AS excerpt, a.updated_at';
 
 /** Articles and their tags. Every list reads published articles only. */
 export function createArticleRepository(db: Db) {
@@ -136,6 +137,10 @@ export function createArticleRepository(db: Db) {
       `SELECT ${LIST_COLUMNS} FROM article_tags at JOIN articles a ON a.id = at.article_id
         WHERE at.tag_id = ? AND a.status = 'published' ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?`,
     ),
+    sitemapChunk: db.prepare<[number, number], { id: number; updated_at: string }>(
+      "SELECT id, updated_at FROM articles WHERE status = 'published' ORDER BY id LIMIT ? OFFSET ?",
+    ),
+    lastUpdated: db.prepare<[], { at: string | null }>("SELECT max(updated_at) AS at FROM articles WHERE status = 'published'"),
     months: db.prepare<[], MonthCountRow>(
       `SELECT ${monthExpr} AS month, count(*) AS n FROM articles WHERE status = 'published' GROUP BY month ORDER BY month DESC`,
     ),
@@ -213,6 +218,9 @@ export function createArticleRepository(db: Db) {
     countWithTag: (tagId: number) => stmts.countWithTag.get(tagId)!.n,
     withTag: (tagId: number, offset: number, limit: number) => stmts.withTag.all(tagId, limit, offset),
     months: () => stmts.months.all(),
+    /** One sitemap's worth of published ids, in id order. */
+    sitemapChunk: (offset: number, limit: number) => stmts.sitemapChunk.all(limit, offset),
+    lastUpdated: () => stmts.lastUpdated.get()!.at,
     tagCounts: () => stmts.tagCounts.all(),
     /** Previous (older) and next (newer) published article in the same category. */
     neighbours(article: Pick<ArticleRow, 'id' | 'category_id' | 'published_ts'>) {

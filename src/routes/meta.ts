@@ -1,8 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { xmlEscape } from './feeds.js';
 
-function xmlEscape(text: string): string {
-  return text.replace(/[<>&'"]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[ch]!);
-}
 
 /** Site-level documents: OpenSearch description, robots.txt, health check. */
 const metaRoutes: FastifyPluginAsync = async (app) => {
