@@ -79,9 +79,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const db = options.db ?? openDatabase(config.DATABASE_PATH);
-  if (!options.db) app.addHook('onClose', async () => db.close());
   const services = createServices(db, { widgetWindowMinutes: config.WIDGET_WINDOW_MINUTES, ...options.services });
   app.decorate('services', services);
+  // pending view counts are written before the database closes
+  app.addHook('onClose', async () => {
+    services.views.close();
+    if (!options.db) db.close();
+  });
   app.decorate('config', config);
 
   if (config.LOAD_DEMO === 'auto' && services.articles.countAll() === 0) {

@@ -7,6 +7,7 @@ import { loadCatalog, type Catalog } from './content/catalog.js';
 import { createImporter } from './content/importer.js';
 import { linuxCommands } from './content/linux-command.js';
 import { createTakedownService } from './content/takedown.js';
+import { createViewCounter } from './content/views.js';
 import type { DocumentText } from './search/engine.js';
 import { createSearchService } from './search/service.js';
 import { SqliteSearchIndex } from './search/sqlite-index.js';
@@ -15,6 +16,8 @@ import { createSiteWidgets } from './site/widgets.js';
 
 export interface ServiceOptions {
   widgetWindowMinutes?: number;
+  /** How often counted views are written. */
+  viewFlushIntervalMs?: number;
   /** Search result pages cached in memory (0: none). */
   searchCacheEntries?: number;
   poems?: Poem[];
@@ -53,6 +56,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
   const importer = createImporter({ db, articles, taxonomy, index });
   const search = createSearchService({ index, articles, catalog });
   const takedown = createTakedownService({ db, articles, takedowns: createTakedownRepository(db), index, catalog });
+  const views = createViewCounter({ db, articles, ...(options.viewFlushIntervalMs ? { flushIntervalMs: options.viewFlushIntervalMs } : {}) });
   const widgets = createSiteWidgets({
     articles,
     catalog,
@@ -63,7 +67,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
     ...(options.now ? { now: options.now } : {}),
   });
 
-  return { db, articles, taxonomy, catalog, index, importer, search, takedown, widgets, changes };
+  return { db, articles, taxonomy, catalog, index, importer, search, takedown, views, widgets, changes };
 }
 
 export type Services = ReturnType<typeof createServices>;

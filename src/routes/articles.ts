@@ -5,6 +5,18 @@ import { PageError, notFound, parseInput } from './errors.js';
 import { idParams } from './schemas.js';
 
 const articleRoutes: FastifyPluginAsync = async (app) => {
+  // The page's script sends this beacon once per view (see public/js/view.js).
+  app.post('/articles/:id/view', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const article = app.services.articles.byId(id);
+    if (!article) throw notFound('文章');
+    const purpose = `${request.headers['sec-purpose'] ?? ''} ${request.headers.purpose ?? ''} ${request.headers['x-moz'] ?? ''}`;
+    if (article.status === 'published' && !/prefetch|prerender/i.test(purpose)) {
+      app.services.views.record(id, request.ip, request.headers['user-agent']);
+    }
+    return reply.code(204).header('Cache-Control', 'no-store').send();
+  });
+
   app.get('/articles/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const { articles, catalog, widgets } = app.services;
