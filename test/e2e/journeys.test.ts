@@ -133,6 +133,9 @@ describe.runIf(enabled)('reader journeys in Chromium', () => {
 
   it('has no serious accessibility violations on the home, search and article pages (axe-core)', async () => {
     const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    // our CSP rightly refuses injected scripts; the audit needs to inject one
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
     for (const url of ['/', '/search?q=docker', '/articles/1', '/takedown?article=1']) {
       await page.goto(`${base}${url}`);
       await page.addScriptTag({ path: axePath });
@@ -143,5 +146,25 @@ describe.runIf(enabled)('reader journeys in Chromium', () => {
       });
       expect(violations, url).toEqual([]);
     }
+    await context.close();
+  });
+
+  it('the page script sends a view beacon that CSP allows and the counter records', async () => {
+    const context = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36' });
+    const reader = await context.newPage();
+    const errors: string[] = [];
+    reader.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    const id = app.services.articles.latest(0, 1)[0]!.id;
+    const before = app.services.articles.byId(id)!.views;
+    const beacon = reader.waitForRequest((request) => request.url().endsWith(`/articles/${id}/view`) && request.method() === 'POST');
+    await reader.goto(`${base}/articles/${id}`);
+    await beacon;
+    await expect.poll(() => app.services.views.pendingCount()).toBeGreaterThan(0);
+    app.services.views.flush();
+    expect(app.services.articles.byId(id)!.views).toBe(before + 1);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
