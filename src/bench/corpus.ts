@@ -120,6 +120,16 @@ export class ZipfSampler<T> {
 const cjkSampler = new ZipfSampler(CJK_WORDS, CJK_ZIPF);
 const latinSampler = new ZipfSampler(LATIN_TERMS, LATIN_ZIPF);
 
+/** A CJK word with the corpus's own frequencies. */
+export function sampleCjkWord(random: Random): string {
+  return cjkSampler.sample(random);
+}
+
+/** A Latin term with the corpus's own frequencies, as typed (lower case). */
+export function sampleLatinTerm(random: Random): string {
+  return latinSampler.sample(random).toLowerCase();
+}
+
 /** A content term with its probability per content-word draw (topic bias ignored). */
 export interface TermFrequency {
   term: string;

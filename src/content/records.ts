@@ -110,7 +110,14 @@ export function parseImportText(path: string, text: string): { records: RawRecor
         const line = doc?.errors[0]?.linePos?.[0]?.line;
         rejections.push({ where: line ? `${path}:${line + 1}` : path, field: '(front matter)', reason: `invalid YAML: ${doc?.errors[0]?.message.split('\n')[0] ?? 'empty'}` });
       } else {
-        const front: unknown = doc.toJS();
+        let front: unknown;
+        try {
+          // toJS resolves aliases: an unknown anchor or an alias bomb throws here
+          front = doc.toJS({ maxAliasCount: 100 });
+        } catch (error) {
+          rejections.push({ where: path, field: '(front matter)', reason: `invalid YAML: ${(error as Error).message.split('\n')[0]}` });
+          return { records, rejections };
+        }
         if (typeof front !== 'object' || front === null || Array.isArray(front)) {
           rejections.push({ where: path, field: '(front matter)', reason: 'front matter must be a mapping' });
         } else {
