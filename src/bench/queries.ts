@@ -18,6 +18,8 @@ export interface QueryMixOptions extends CorpusOptions {
   docs: number;
   /** Queries per class. */
   samples: number;
+  /** Seed of the query draws (default: the corpus seed); the corpus itself always uses `seed`. */
+  querySeed?: number;
 }
 
 /** Prefixes of Latin terms of the corpus, as readers type them. */
@@ -69,7 +71,7 @@ function cycle<T>(items: readonly T[], count: number, random: Random): T[] {
  * the corpus); 6-character terms come from article text only.
  */
 export function buildQueryMix(options: QueryMixOptions): QueryClass[] {
-  const rng = (label: string) => mulberry32(mixSeed(options.seed ?? DEFAULT_SEED, 0, `queries:${label}`));
+  const rng = (label: string) => mulberry32(mixSeed(options.querySeed ?? options.seed ?? DEFAULT_SEED, 0, `queries:${label}`));
   const n = options.samples;
   const cjk = (k: number, id: QueryClassId, label: string): QueryClass => {
     const random = rng(id);

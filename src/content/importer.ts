@@ -5,6 +5,7 @@ import type { TaxonomyRepository } from '../db/taxonomy.js';
 import type { SearchIndex } from '../search/engine.js';
 import { renderMarkdown } from './markdown.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
+import { bandKeys, DUPLICATE_SIMILARITY, minhash, signatureFromBuffer, signatureToBuffer, similarity } from './minhash.js';
 import { slugify } from './slug.js';
 
 /** Records per transaction: an interrupted import loses at most one uncommitted batch. */
@@ -60,6 +61,19 @@ export function createImporter(deps: ImporterDeps) {
     return id;
   }
 
+  /** Links an article to the group of a near-identical earlier one, if there is one. */
+  function linkDuplicates(id: number, plainText: string) {
+    const signature = minhash(plainText);
+    const keys = signature ? bandKeys(signature) : [];
+    articles.setSignature(id, signature && signatureToBuffer(signature), keys);
+    const match = signature
+      ? articles
+          .signatureCandidates(id, keys)
+          .find((candidate) => candidate.article_id < id && similarity(signature, signatureFromBuffer(candidate.signature)) >= DUPLICATE_SIMILARITY)
+      : undefined;
+    articles.setDuplicateOf(id, match ? (match.duplicate_of ?? match.article_id) : null);
+  }
+
   type Outcome = 'imported' | 'updated' | 'unchanged';
 
   function store(record: ImportRecord, categoryId: number): Outcome {
@@ -92,6 +106,7 @@ export function createImporter(deps: ImporterDeps) {
       existing?.id,
       now().toISOString(),
     );
+    linkDuplicates(id, rendered.plainText);
     // a removed article stays removed (and out of the index) however often it is re-imported
     if (existing?.status !== 'removed') {
       index.upsert({

@@ -19,6 +19,10 @@ export interface ListItem {
   /** China time, YYYY-MM-DD HH:mm:ss. */
   publishedLabel: string;
   views: number;
+  /** Lead of its near-duplicate group when this is a copy. */
+  duplicateOf: number | null;
+  /** Other published copies of the same article (set when a list groups duplicates). */
+  copies?: Array<{ url: string; title: string; author: string }>;
 }
 
 export function articleUrl(id: number): string {
@@ -47,6 +51,26 @@ export function toListItems(rows: ArticleListRow[], articles: ArticleRepository,
       publishedAt: row.published_at,
       publishedLabel: formatDateTime(row.published_at),
       views: row.views,
+      duplicateOf: row.duplicate_of,
     };
+  });
+}
+
+/**
+ * Shows each group of near-duplicate reposts once: the first (best-ranked) member stays, with
+ * links to the other copies; the rest of the group is dropped from this list.
+ */
+export function groupDuplicates<T extends ListItem>(items: T[], articles: ArticleRepository): T[] {
+  const kept = new Map<number, T>();
+  for (const item of items) {
+    const key = item.duplicateOf ?? item.id;
+    if (!kept.has(key)) kept.set(key, item);
+  }
+  return [...kept.entries()].map(([lead, item]) => {
+    const copies = articles
+      .groupMembers(lead)
+      .filter((member) => member.id !== item.id)
+      .map((member) => ({ url: articleUrl(member.id), title: member.title, author: member.author }));
+    return copies.length > 0 ? { ...item, copies } : item;
   });
 }

@@ -21,6 +21,7 @@ export interface ArticleRow {
   body_html: string;
   toc_html: string;
   content_hash: string;
+  duplicate_of: number | null;
 }
 
 /** What a list item or search result shows. */
@@ -36,6 +37,21 @@ export interface ArticleListRow {
   /** The first characters of the plain text, for items without a summary. */
   excerpt: string;
   updated_at: string;
+  /** The lead article of its group of near-duplicate reposts, if it is a copy. */
+  duplicate_of: number | null;
+}
+
+export interface GroupMemberRow {
+  id: number;
+  title: string;
+  author: string;
+  source_url: string | null;
+}
+
+export interface SignatureRow {
+  article_id: number;
+  signature: Buffer;
+  duplicate_of: number | null;
 }
 
 export interface ArticleTextRow {
@@ -74,7 +90,7 @@ export interface MonthCountRow {
   n: number;
 }
 
-const LIST_COLUMNS = 'a.id, a.title, a.author, a.type, a.published_at, a.views, a.category_id, a.summary, substr(a.plain_text, 1, 160) AS excerpt, a.updated_at';
+const LIST_COLUMNS = 'a.id, a.title, a.author, a.type, a.published_at, a.views, a.category_id, a.summary, substr(a.plain_text, 1, 160) AS excerpt, a.updated_at, a.duplicate_of';
 
 /** Articles and their tags. Every list reads published articles only. */
 export function createArticleRepository(db: Db) {
@@ -82,7 +98,7 @@ export function createArticleRepository(db: Db) {
   const stmts = {
     byId: db.prepare<[number], ArticleRow>(
       `SELECT id, external_key, title, author, type, source_url, published_at, published_ts, imported_at, updated_at,
-              views, status, category_id, summary, body_html, toc_html, content_hash FROM articles WHERE id = ?`,
+              views, status, category_id, summary, body_html, toc_html, content_hash, duplicate_of FROM articles WHERE id = ?`,
     ),
     byKey: db.prepare<[string], { id: number; content_hash: string; status: string; views: number }>(
       'SELECT id, content_hash, status, views FROM articles WHERE external_key = ?',
@@ -141,6 +157,21 @@ export function createArticleRepository(db: Db) {
       "SELECT id, updated_at FROM articles WHERE status = 'published' ORDER BY id LIMIT ? OFFSET ?",
     ),
     lastUpdated: db.prepare<[], { at: string | null }>("SELECT max(updated_at) AS at FROM articles WHERE status = 'published'"),
+    setSignature: db.prepare<[number, Buffer]>(
+      'INSERT INTO article_signatures (article_id, signature) VALUES (?, ?) ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature',
+    ),
+    dropSignature: db.prepare<[number]>('DELETE FROM article_signatures WHERE article_id = ?'),
+    dropBands: db.prepare<[number]>('DELETE FROM article_bands WHERE article_id = ?'),
+    insertBand: db.prepare<[number, number]>('INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)'),
+    signatureCandidates: db.prepare<[string, number], SignatureRow>(
+      `SELECT s.article_id, s.signature, a.duplicate_of FROM article_signatures s JOIN articles a ON a.id = s.article_id
+        WHERE s.article_id IN (SELECT DISTINCT article_id FROM article_bands WHERE band_key IN (SELECT value FROM json_each(?)))
+          AND s.article_id <> ? ORDER BY s.article_id LIMIT 100`,
+    ),
+    setDuplicateOf: db.prepare<[number | null, number]>('UPDATE articles SET duplicate_of = ? WHERE id = ?'),
+    groupMembers: db.prepare<[number, number], GroupMemberRow>(
+      `SELECT id, title, author, source_url FROM articles WHERE (id = ? OR duplicate_of = ?) AND status = 'published' ORDER BY id`,
+    ),
     months: db.prepare<[], MonthCountRow>(
       `SELECT ${monthExpr} AS month, count(*) AS n FROM articles WHERE status = 'published' GROUP BY month ORDER BY month DESC`,
     ),
@@ -218,6 +249,23 @@ export function createArticleRepository(db: Db) {
     countWithTag: (tagId: number) => stmts.countWithTag.get(tagId)!.n,
     withTag: (tagId: number, offset: number, limit: number) => stmts.withTag.all(tagId, limit, offset),
     months: () => stmts.months.all(),
+    /** Stores an article's MinHash signature and band keys (none when it is too short). */
+    setSignature(id: number, signature: Buffer | undefined, bandKeys: readonly number[]) {
+      stmts.dropBands.run(id);
+      if (!signature) {
+        stmts.dropSignature.run(id);
+        return;
+      }
+      stmts.setSignature.run(id, signature);
+      for (const key of bandKeys) stmts.insertBand.run(key, id);
+    },
+    /** Other articles sharing a band key with these. */
+    signatureCandidates: (id: number, bandKeys: readonly number[]) => stmts.signatureCandidates.all(JSON.stringify(bandKeys), id),
+    setDuplicateOf: (id: number, leadId: number | null) => {
+      stmts.setDuplicateOf.run(leadId, id);
+    },
+    /** The published lead and copies of a duplicate group, oldest first. */
+    groupMembers: (leadId: number) => stmts.groupMembers.all(leadId, leadId),
     /** One sitemap's worth of published ids, in id order. */
     sitemapChunk: (offset: number, limit: number) => stmts.sitemapChunk.all(limit, offset),
     lastUpdated: () => stmts.lastUpdated.get()!.at,

@@ -16,6 +16,7 @@ function toJson(item: SearchResultItem, siteUrl: string) {
     tags: item.tags,
     published_at: item.publishedAt,
     views: item.views,
+    duplicate_of: item.duplicateOf,
   };
 }
 

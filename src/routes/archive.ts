@@ -15,7 +15,7 @@ const archiveRoutes: FastifyPluginAsync = async (app) => {
     const items = toListItems(articles.inRange(from, to, (page - 1) * PER_PAGE, PER_PAGE), articles, catalog());
     const basePath = `/archive/${year}/${String(month).padStart(2, '0')}`;
     const label = `${year}年${month}月`;
-    const model = listModel({ heading: `${label}的文章`, intro: total > 0 ? `${label}共发布 ${total} 篇文章。` : `${label}没有发布文章。`, items, total, page, basePath });
+    const model = listModel({ articles, heading: `${label}的文章`, intro: total > 0 ? `${label}共发布 ${total} 篇文章。` : `${label}没有发布文章。`, items, total, page, basePath });
     return reply.page('list', { title: `${label}的文章${page > 1 ? ` · 第 ${page} 页` : ''}`, description: `寻文${label}发布的技术文章。`, canonical: pagedPath(basePath, page) }, model);
   });
 };

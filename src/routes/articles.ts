@@ -29,6 +29,10 @@ const articleRoutes: FastifyPluginAsync = async (app) => {
     const category = current.categoryById.get(article.category_id);
     const tags = (articles.tagIdsOf([article.id]).get(article.id) ?? []).flatMap((tagId) => current.tagById.get(tagId) ?? []);
     const { older, newer } = articles.neighbours(article);
+    const copies = articles
+      .groupMembers(article.duplicate_of ?? article.id)
+      .filter((member) => member.id !== article.id)
+      .map((member) => ({ url: articleUrl(member.id), title: member.title, author: member.author, sourceUrl: member.source_url }));
     const url = new URL(articleUrl(article.id), app.config.SITE_URL).toString();
     const jsonLd: Record<string, unknown> = {
       '@context': 'https://schema.org',
@@ -62,6 +66,7 @@ const articleRoutes: FastifyPluginAsync = async (app) => {
         older: older && { url: articleUrl(older.id), title: older.title },
         newer: newer && { url: articleUrl(newer.id), title: newer.title },
         recommended: category ? widgets.recommendedFor(category.id, article.id) : [],
+        copies,
       },
       { category: category?.slug ?? '' },
     );

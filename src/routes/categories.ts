@@ -17,7 +17,7 @@ const categoryRoutes: FastifyPluginAsync = async (app) => {
     const total = articles.countInCategory(category.id);
     const items = toListItems(articles.inCategory(category.id, (page - 1) * PER_PAGE, PER_PAGE), articles, catalog());
     const basePath = `/categories/${category.slug}`;
-    const model = listModel({ heading: `栏目：${category.name}`, intro: `「${category.name}」栏目下共 ${total} 篇文章。`, items, total, page, basePath });
+    const model = listModel({ articles, heading: `栏目：${category.name}`, intro: `「${category.name}」栏目下共 ${total} 篇文章。`, items, total, page, basePath });
     return reply.page(
       'list',
       { title: `${category.name}${page > 1 ? ` · 第 ${page} 页` : ''}`, description: `寻文「${category.name}」栏目的中文技术文章。`, canonical: pagedPath(basePath, page), feeds: [{ title: `寻文 · ${category.name}`, href: `${basePath}/feed.xml` }] },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Catalog } from '../content/catalog.js';
+import { groupDuplicates } from '../content/listing.js';
 import { paginate } from '../site/pagination.js';
 import { PageError, notFound, parseInput } from './errors.js';
 import { PER_PAGE } from './list-page.js';
@@ -33,7 +34,7 @@ const searchRoutes: FastifyPluginAsync = async (app) => {
       { title, noindex: true, canonical: input.page > 1 ? `${base}&page=${input.page}` : base },
       {
         q,
-        outcome,
+        outcome: outcome && { ...outcome, results: groupDuplicates(outcome.results, app.services.articles), related: groupDuplicates(outcome.related, app.services.articles) },
         // the page has its own search box; one search landmark is enough
         hideSideSearch: true,
         category: filters.category,

@@ -19,7 +19,7 @@ const tagRoutes: FastifyPluginAsync = async (app) => {
     if (name !== tag.slug) return reply.redirect(page > 1 ? `${basePath}?page=${page}` : basePath, 301);
     const total = articles.countWithTag(tag.id);
     const items = toListItems(articles.withTag(tag.id, (page - 1) * PER_PAGE, PER_PAGE), articles, catalog());
-    const model = listModel({ heading: `「${tag.name}」标签的文章`, intro: `共找到 ${total} 篇带有「${tag.name}」标签的文章。`, items, total, page, basePath });
+    const model = listModel({ articles, heading: `「${tag.name}」标签的文章`, intro: `共找到 ${total} 篇带有「${tag.name}」标签的文章。`, items, total, page, basePath });
     return reply.page(
       'list',
       { title: `${tag.name} 相关文章${page > 1 ? ` · 第 ${page} 页` : ''}`, description: `寻文中带「${tag.name}」标签的中文技术文章。`, canonical: pagedPath(basePath, page), feeds: [{ title: `寻文 · ${tag.name}`, href: `${basePath}/feed.xml` }] },

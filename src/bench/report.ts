@@ -1,0 +1,276 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { HttpSuiteResult } from './http.js';
+import type { ClassResult } from './search.js';
+import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from './stats.js';
+
+export interface MachineInfo {
+  cpuModel: string;
+  cpuCount: number;
+  totalMemory: number;
+  os: string;
+  kernel: string;
+  node: string;
+  sqlite: string;
+  betterSqlite3: string;
+  loadAverage: number[];
+}
+
+export interface ImportFigures {
+  docs: number;
+  /** UTF-8 bytes of the Markdown bodies generated. */
+  markdownBytes: number;
+  seconds: number;
+  rate: number;
+  dbBytes: number;
+  walBytes: number;
+  /** Database file after PRAGMA wal_checkpoint(TRUNCATE). */
+  dbBytesCheckpointed: number;
+  rssAfter: number;
+  heapUsedAfter: number;
+  peakRss: number;
+  /** Space per database object (dbstat), largest first, when dbstat is available. */
+  objects?: Array<{ name: string; bytes: number }>;
+  builtAt: string;
+}
+
+export interface MemoryFigures {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+export interface BenchReport {
+  docs: number;
+  date: Date;
+  command: string;
+  machine: MachineInfo;
+  seed: number;
+  generatorVersion: number;
+  samples: number;
+  runs: number;
+  bruteQueries: number;
+  dbPath: string;
+  importFigures: ImportFigures;
+  reused: boolean;
+  search: ClassResult[];
+  memoryAfterSearch: MemoryFigures;
+  http: HttpSuiteResult | undefined;
+  seconds: number;
+}
+
+const FILE_HEADER = `# 寻文 benchmarks
+
+Written by \`npm run bench\` (\`src/cli/bench.ts\`, helpers in \`src/bench/\`). The file has one section per
+corpus size (\`--docs N\`); a run replaces only the section of the size it measured, so edit nothing
+inside a section by hand.
+
+## How to read these numbers
+
+- **Corpus.** Synthetic and deterministic (\`src/bench/corpus.ts\`): Chinese technical prose (≈ 2.2 KB of
+  Markdown per article, a few \`##\` headings, now and then a \`bash\` block) from a few hundred Chinese
+  technical words and a hundred Latin terms with Zipf-like frequencies, imported through the real
+  importer (Markdown rendering included) into \`bench-data/bench-<N>.db\`. A later run reuses that
+  database unless \`--rebuild\`; its import figures are then those of the run that built it.
+- **Search.** The result cache is off. Every query is run once to warm up, then timed; the whole mix
+  runs three times and the tables show the **median of the three per-run p50 and p99** (the machine
+  is shared and noisy); *max* is the slowest single query over all runs. With 40 queries per class
+  the p99 of a run is its slowest query. "top 20 + total" is \`SearchIndex.search(query, {}, 0, 20)\`:
+  the first page in rank order and the exact number of matches; "count" is \`SearchIndex.count\`.
+  The related-fallback row goes through the search service (exact results, related section and
+  snippets), as the search page does.
+- **Brute force.** For a few queries per class, the same SQLite connection scans every published
+  article with \`instr(lower(title), ?) OR instr(lower(plain_text), ?)\` (one pair per term) ordered by
+  date; the speed-up is its median divided by the engine's median on the same queries.
+- **HTTP.** Servers run as child processes; autocannon drives them from the benchmark process on
+  the same cores, so absolute requests/s are modest. **Ratios to hello-world measured in the same
+  run** are what to compare across runs and machines.
+`;
+
+const SECTION_HEADING = /^## ([\d,]+) articles[ \t]*$/;
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function code(text: string): string {
+  const ticks = text.includes('`') ? '``' : '`';
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${escapeCell(text)}${pad}${ticks}`;
+}
+
+function table(header: string[], align: Array<'l' | 'r'>, rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
+}
+
+function minutes(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} minutes`;
+}
+
+function importSection(report: BenchReport): string {
+  const f = report.importFigures;
+  const lines: string[] = ['### Import', ''];
+  if (report.reused) {
+    lines.push(
+      `The database \`${report.dbPath}\` was reused (built ${f.builtAt.slice(0, 16).replace('T', ' ')} UTC); these figures are from that build. Run with \`--rebuild\` to measure the import again.`,
+      '',
+    );
+  }
+  const rows: string[][] = [
+    ['articles', `${formatInt(f.docs)} (generator v${report.generatorVersion}, seed ${report.seed})`],
+    ['Markdown generated', `${formatBytes(f.markdownBytes)} (${formatInt(f.markdownBytes / Math.max(1, f.docs))} bytes per article)`],
+    ['wall time', `${f.seconds.toFixed(1)} s`],
+    ['rate', `**${formatInt(f.rate)} articles/s** (validation, Markdown rendering, highlighting, sanitising, storing, indexing; batches of 500)`],
+    ['on disk right after the import', `${formatBytes(f.dbBytes + f.walBytes)} (database ${formatBytes(f.dbBytes)} + WAL ${formatBytes(f.walBytes)})`],
+    ['on disk after a WAL checkpoint', formatBytes(f.dbBytesCheckpointed)],
+  ];
+  if (f.objects && f.objects.length > 0) {
+    const shown = f.objects.filter((o) => o.bytes >= 1024 * 1024);
+    const rest = f.objects.filter((o) => o.bytes < 1024 * 1024).reduce((sum, o) => sum + o.bytes, 0);
+    const parts = shown.map((o) => `${o.name} ${formatBytes(o.bytes)}`);
+    if (rest > 0) parts.push(`the rest ${formatBytes(rest)}`);
+    rows.push(['where the space is (dbstat)', parts.join(', ')]);
+  }
+  rows.push(['RSS after the import', `${formatBytes(f.rssAfter)} (heap used ${formatBytes(f.heapUsedAfter)}; peak RSS ${formatBytes(f.peakRss)})`]);
+  lines.push(table(['', ''], ['l', 'l'], rows));
+  return lines.join('\n');
+}
+
+function searchSection(report: BenchReport): string {
+  const lines: string[] = [
+    '### Search latency (result cache off)',
+    '',
+    `${report.samples} queries per class, ${report.runs} runs; milliseconds. p50 and p99 are medians of the per-run values; max is the slowest over all runs.`,
+    '',
+  ];
+  const rows = report.search.map((c) => [
+    c.viaService ? `${c.label} ¹` : c.label,
+    formatInt(c.medianMatches),
+    `**${formatMs(c.search.p50)}**`,
+    `**${formatMs(c.search.p99)}**`,
+    formatMs(c.search.max),
+    formatMs(c.count.p50),
+    formatMs(c.count.p99),
+    c.brute ? formatMs(c.brute.bruteMedian) : '—',
+    c.brute ? formatRatio(c.brute.ratio) : '—',
+  ]);
+  lines.push(
+    table(
+      ['query class', 'median matches', 'top 20 + total p50', 'p99', 'max', 'count p50', 'count p99', 'brute-force scan (median)', 'speed-up vs scan'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      rows,
+    ),
+  );
+  const service = report.search.find((c) => c.viaService);
+  lines.push('');
+  if (service) {
+    lines.push(
+      `¹ Through \`SearchService.search\` (page 1, 20 results): exact matches, then the related section (shown for ${formatPercent(service.relatedShare ?? 0)} of these queries), with snippets for both. Its brute-force scan looks for the whole string only, so its speed-up compares unequal work.`,
+    );
+  }
+  const bruteCount = report.search.find((c) => c.brute)?.brute?.queries;
+  if (bruteCount) lines.push(`Brute force: ${bruteCount} queries per class, one scan each; the engine time beside it is the median of three calls on the same queries.`);
+  const mismatched = report.search.filter((c) => c.countMismatches > 0);
+  if (mismatched.length > 0) {
+    lines.push('', `**Warning:** \`count\` and \`search\` totals disagreed for ${mismatched.map((c) => `${c.label} (${c.countMismatches})`).join(', ')}.`);
+  }
+  lines.push('', '#### Query classes', '');
+  lines.push(
+    table(
+      ['class', 'how the queries are drawn', 'examples'],
+      ['l', 'l', 'l'],
+      report.search.map((c) => [c.label, escapeCell(c.source), c.examples.map(code).join(' ')]),
+    ),
+  );
+  return lines.join('\n');
+}
+
+function memorySection(report: BenchReport): string {
+  const m = report.memoryAfterSearch;
+  return [
+    '### Memory of the benchmark process after the search runs',
+    '',
+    table(['RSS', 'heap used', 'heap total', 'external'], ['r', 'r', 'r', 'r'], [[formatBytes(m.rss), formatBytes(m.heapUsed), formatBytes(m.heapTotal), formatBytes(m.external)]]),
+  ].join('\n');
+}
+
+function httpSection(report: BenchReport): string {
+  const http = report.http;
+  if (!http) return '### HTTP\n\nSkipped (`--skip-http`).';
+  const lines: string[] = [
+    '### HTTP',
+    '',
+    `${http.connections} connections, ${http.seconds} s per row after a short warm-up; autocannon in the benchmark process, servers as child processes on the same machine. The site runs \`node dist/server.js\` with ${Object.entries(
+      http.siteEnv,
+    )
+      .filter(([key]) => key !== 'PORT')
+      .map(([key, value]) => `\`${key}=${key === 'DATABASE_PATH' ? report.dbPath : value}\``)
+      .join(', ')} and its default 500-page search result cache.`,
+    '',
+  ];
+  lines.push(
+    table(
+      ['target', 'requests/s (mean)', 'vs hello-world', 'latency p50 ms', 'p99 ms', 'bytes per response', 'unexpected status', 'errors'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      http.rows.map((row) => [
+        row.name,
+        `**${formatInt(row.requestsPerSec)}**`,
+        row.ratioToHello !== undefined ? `**${formatPercent(row.ratioToHello)}**` : '—',
+        String(row.latencyP50),
+        String(row.latencyP99),
+        formatInt(row.bytesPerResponse),
+        row.unexpected === 0 ? '0' : `${formatInt(row.unexpected)} (${Object.entries(row.statusCounts).map(([s, n]) => `${s}: ${n}`).join(', ')})`,
+        formatInt(row.errors),
+      ]),
+    ),
+  );
+  lines.push('', '"Unexpected status" counts answers other than 200 (other than 304 for the revalidation row).', '');
+  for (const row of http.rows) lines.push(`- **${row.name}**: ${row.description}.`);
+  if (http.siteRss !== undefined) lines.push('', `RSS of the site's process after its rows: ${formatBytes(http.siteRss)}.`);
+  return lines.join('\n');
+}
+
+/** The Markdown section of one corpus size. */
+export function renderSection(report: BenchReport): string {
+  const m = report.machine;
+  const when = report.date.toISOString().slice(0, 16).replace('T', ' ');
+  const header = [
+    `## ${formatInt(report.docs)} articles`,
+    '',
+    `Measured ${when} UTC by \`${report.command}\` (${minutes(report.seconds)} in all).`,
+    '',
+    `Machine: ${m.cpuCount} × ${m.cpuModel}, ${formatBytes(m.totalMemory)} RAM, ${m.os} (kernel ${m.kernel}), Node ${m.node}, SQLite ${m.sqlite} (better-sqlite3 ${m.betterSqlite3}); load average at start ${m.loadAverage.map((l) => l.toFixed(2)).join(' / ')}.`,
+  ].join('\n');
+  return [header, importSection(report), searchSection(report), memorySection(report), httpSection(report)].join('\n\n') + '\n';
+}
+
+/** Splits an existing BENCHMARKS.md into its size sections (the preamble is always rewritten). */
+export function parseSections(text: string): Map<number, string> {
+  const sections = new Map<number, string>();
+  let current: { docs: number; lines: string[] } | undefined;
+  const close = () => {
+    if (current) sections.set(current.docs, current.lines.join('\n').trimEnd() + '\n');
+  };
+  let inFence = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('```')) inFence = !inFence;
+    const heading = inFence ? null : SECTION_HEADING.exec(line);
+    if (heading) {
+      close();
+      current = { docs: Number(heading[1]!.replace(/,/g, '')), lines: [line] };
+    } else if (current) {
+      current.lines.push(line);
+    }
+  }
+  close();
+  return sections;
+}
+
+/** Writes `section` for `docs` into the file, keeping the sections of other sizes, smallest first. */
+export function writeReport(path: string, docs: number, section: string): void {
+  const sections = existsSync(path) ? parseSections(readFileSync(path, 'utf8')) : new Map<number, string>();
+  sections.set(docs, section);
+  const ordered = [...sections.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
+  writeFileSync(path, `${FILE_HEADER}\n${ordered.join('\n')}`);
+}

@@ -1,0 +1,325 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
+import { isAbsolute, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchRecords, DEFAULT_SEED, GENERATOR_VERSION, mixSeed, mulberry32, type BenchTaxonomy } from '../bench/corpus.js';
+import { killChildren, runHttpSuite, type HttpSuiteResult } from '../bench/http.js';
+import { buildQueryMix, type QueryClass } from '../bench/queries.js';
+import { renderSection, writeReport, type BenchReport, type ImportFigures, type MachineInfo, type MemoryFigures } from '../bench/report.js';
+import { runSearchBench } from '../bench/search.js';
+import { formatInt } from '../bench/stats.js';
+import type { RawRecord } from '../content/records.js';
+import { openDatabase, type Db } from '../db/open.js';
+import { PROJECT_ROOT } from '../paths.js';
+import { createServices, type Services } from '../services.js';
+
+const USAGE = `usage: npm run bench -- [--docs N] [--rebuild] [--samples K] [--skip-http] [--out FILE] [--http-seconds S]
+  --docs N           articles in the synthetic corpus (default 100000)
+  --rebuild          re-create bench-data/bench-N.db even when it exists
+  --samples K        queries per search class (default 40)
+  --runs R           runs of the whole search mix; medians are reported (default 3)
+  --brute K          queries per class timed against a brute-force scan (default 3; 0 skips)
+  --skip-http        skip the HTTP section
+  --http-seconds S   seconds per HTTP row (default 10)
+  --connections C    HTTP connections (default 100)
+  --out FILE         report file (default BENCHMARKS.md)`;
+
+const SEARCH_POEMS = [{ line: '-', poet: '-', title: '-' }];
+
+interface Options {
+  docs: number;
+  rebuild: boolean;
+  samples: number;
+  runs: number;
+  brute: number;
+  skipHttp: boolean;
+  httpSeconds: number;
+  connections: number;
+  out: string;
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replace(/[_,]/g, ''));
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+function parseOptions(argv: string[]): Options | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      docs: { type: 'string' },
+      rebuild: { type: 'boolean', default: false },
+      samples: { type: 'string' },
+      runs: { type: 'string' },
+      brute: { type: 'string' },
+      'skip-http': { type: 'boolean', default: false },
+      'http-seconds': { type: 'string' },
+      connections: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return undefined;
+  return {
+    docs: positiveInt('docs', values.docs, 100_000, 100),
+    rebuild: values.rebuild ?? false,
+    samples: positiveInt('samples', values.samples, 40),
+    runs: positiveInt('runs', values.runs, 3),
+    brute: positiveInt('brute', values.brute, 3, 0),
+    skipHttp: values['skip-http'] ?? false,
+    httpSeconds: positiveInt('http-seconds', values['http-seconds'], 10),
+    connections: positiveInt('connections', values.connections, 100),
+    out: values.out ?? 'BENCHMARKS.md',
+  };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function memory(): MemoryFigures {
+  gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+}
+
+function fileSize(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+function machineInfo(db: Db): MachineInfo {
+  const cpuList = cpus();
+  let os = `${osType()} ${release()}`;
+  try {
+    const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
+    if (pretty) os = pretty;
+  } catch {
+    // not Linux, or no os-release
+  }
+  const require = createRequire(import.meta.url);
+  const betterSqlite3 = (require('better-sqlite3/package.json') as { version: string }).version;
+  return {
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown CPU',
+    cpuCount: cpuList.length,
+    totalMemory: totalmem(),
+    os,
+    kernel: release(),
+    node: process.version,
+    sqlite: db.prepare<[], { v: string }>('SELECT sqlite_version() AS v').get()!.v,
+    betterSqlite3,
+    loadAverage: loadavg(),
+  };
+}
+
+function taxonomyOf(services: Services): BenchTaxonomy {
+  return { categories: services.catalog().categories.map((c) => ({ slug: c.slug, tags: c.tags.map((t) => t.name) })) };
+}
+
+interface Sidecar {
+  docs: number;
+  generatorVersion: number;
+  seed: number;
+  import: ImportFigures;
+}
+
+function readSidecar(path: string): Sidecar | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Sidecar;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Space per database object, largest first; undefined when SQLite lacks dbstat. */
+function spaceByObject(db: Db): Array<{ name: string; bytes: number }> | undefined {
+  try {
+    return db.prepare<[], { name: string; bytes: number }>('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all();
+  } catch {
+    return undefined;
+  }
+}
+
+function importCorpus(services: Services, db: Db, options: Options, dbPath: string): ImportFigures {
+  const taxonomy = taxonomyOf(services);
+  let markdownBytes = 0;
+  function* counted(): Generator<RawRecord, void, undefined> {
+    for (const record of benchRecords(options.docs, { seed: DEFAULT_SEED, taxonomy })) {
+      markdownBytes += Buffer.byteLength((record.value as { body: string }).body, 'utf8');
+      yield record;
+    }
+  }
+  log(`import: generating and importing ${formatInt(options.docs)} articles into ${relative(PROJECT_ROOT, dbPath)}`);
+  const start = process.hrtime.bigint();
+  let lastLog = Date.now();
+  const summary = services.importer.importRecords(counted(), (done) => {
+    const now = Date.now();
+    if (now - lastLog < 5000 && done < options.docs) return;
+    lastLog = now;
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const rate = done / seconds;
+    log(`import: ${formatInt(done)}/${formatInt(options.docs)} (${formatInt(rate)}/s, ${Math.round((options.docs - done) / rate)} s to go)`);
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (summary.rejected.length > 0 || summary.imported !== options.docs) {
+    for (const r of summary.rejected.slice(0, 10)) log(`rejected ${r.where}: ${r.field}: ${r.reason}`);
+    throw new Error(`import imported ${summary.imported} of ${options.docs} (rejected ${summary.rejected.length}, unchanged ${summary.unchanged}, updated ${summary.updated})`);
+  }
+  const afterImport = memory();
+  const dbBytes = fileSize(dbPath);
+  const walBytes = fileSize(`${dbPath}-wal`);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  log(`import: done in ${seconds.toFixed(1)} s (${formatInt(options.docs / seconds)}/s); measuring space per table`);
+  const objects = spaceByObject(db);
+  return {
+    docs: options.docs,
+    markdownBytes,
+    seconds,
+    rate: options.docs / seconds,
+    dbBytes,
+    walBytes,
+    dbBytesCheckpointed: fileSize(dbPath),
+    rssAfter: afterImport.rss,
+    heapUsedAfter: afterImport.heapUsed,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    ...(objects ? { objects } : {}),
+    builtAt: new Date().toISOString(),
+  };
+}
+
+/** Queries for the HTTP rows: a few of every class, and a long cycle that defeats the site's cache. */
+function httpQueries(mix: QueryClass[], docs: number, taxonomy: BenchTaxonomy): { cached: string[]; uncached: string[] } {
+  const cached = mix.flatMap((cls) => [...new Set(cls.queries)].slice(0, 5));
+  const big = buildQueryMix({ docs, samples: 150, seed: DEFAULT_SEED, querySeed: mixSeed(DEFAULT_SEED, docs, 'http'), taxonomy });
+  const distinct = [...new Set(big.flatMap((cls) => cls.queries))];
+  const random = mulberry32(mixSeed(DEFAULT_SEED, docs, 'http-uncached'));
+  for (let i = distinct.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [distinct[i], distinct[j]] = [distinct[j]!, distinct[i]!];
+  }
+  return { cached, uncached: distinct };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: Options | undefined;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    log(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (!options) {
+    log(USAGE);
+    return 0;
+  }
+  const began = Date.now();
+  const date = new Date();
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  const dataDir = join(PROJECT_ROOT, 'bench-data');
+  mkdirSync(dataDir, { recursive: true });
+  const dbPath = join(dataDir, `bench-${options.docs}.db`);
+  const sidecarPath = join(dataDir, `bench-${options.docs}.json`);
+  const outPath = isAbsolute(options.out) ? options.out : join(PROJECT_ROOT, options.out);
+
+  // 1–2. corpus and import (or reuse)
+  let sidecar = readSidecar(sidecarPath);
+  let reused = false;
+  let db: Db | undefined;
+  if (!options.rebuild && sidecar && sidecar.docs === options.docs && sidecar.generatorVersion === GENERATOR_VERSION && sidecar.seed === DEFAULT_SEED && existsSync(dbPath)) {
+    db = openDatabase(dbPath);
+    const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles').get()!.n;
+    if (count === options.docs) {
+      reused = true;
+      log(`import: reusing ${relative(PROJECT_ROOT, dbPath)} (${formatInt(count)} articles, built ${sidecar.import.builtAt}); --rebuild to re-create it`);
+    } else {
+      log(`import: ${relative(PROJECT_ROOT, dbPath)} holds ${count} articles, not ${options.docs}: rebuilding`);
+      db.close();
+      db = undefined;
+    }
+  }
+  if (!db || !reused) {
+    for (const path of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, sidecarPath]) rmSync(path, { force: true });
+    db = openDatabase(dbPath);
+    const services = createServices(db, { searchCacheEntries: 0, poems: SEARCH_POEMS });
+    const figures = importCorpus(services, db, options, dbPath);
+    sidecar = { docs: options.docs, generatorVersion: GENERATOR_VERSION, seed: DEFAULT_SEED, import: figures };
+    writeFileSync(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
+  }
+  const importFigures = sidecar!.import;
+
+  // 3–5. search latency, brute force, memory
+  const services = createServices(db, { searchCacheEntries: 0, poems: SEARCH_POEMS });
+  const taxonomy = taxonomyOf(services);
+  log(`search: drawing ${options.samples} queries per class`);
+  const mix = buildQueryMix({ docs: options.docs, samples: options.samples, seed: DEFAULT_SEED, taxonomy });
+  const search = runSearchBench(services, db, mix, { runs: options.runs, bruteQueries: options.brute, log });
+  const memoryAfterSearch = memory();
+  const machine = machineInfo(db);
+  const articleId = db
+    .prepare<[number], { id: number }>("SELECT id FROM articles WHERE status = 'published' ORDER BY published_ts DESC, id DESC LIMIT 1 OFFSET ?")
+    .get(Math.floor(options.docs / 2))!.id;
+  db.close();
+
+  // 6. HTTP
+  let http: HttpSuiteResult | undefined;
+  if (!options.skipHttp) {
+    const queries = httpQueries(mix, options.docs, taxonomy);
+    log(`http: ${queries.cached.length} cached-mix queries, ${queries.uncached.length} distinct uncached queries`);
+    http = await runHttpSuite({
+      distDir: join(PROJECT_ROOT, 'dist'),
+      dbPath,
+      articleId,
+      searchQueries: queries.cached,
+      uncachedQueries: queries.uncached,
+      seconds: options.httpSeconds,
+      connections: options.connections,
+      warmupSeconds: Math.min(2, options.httpSeconds),
+      log,
+    });
+  }
+
+  // 7. report
+  const report: BenchReport = {
+    docs: options.docs,
+    date,
+    command,
+    machine,
+    seed: DEFAULT_SEED,
+    generatorVersion: GENERATOR_VERSION,
+    samples: options.samples,
+    runs: options.runs,
+    bruteQueries: options.brute,
+    dbPath: relative(PROJECT_ROOT, dbPath),
+    importFigures,
+    reused,
+    search,
+    memoryAfterSearch,
+    http,
+    seconds: (Date.now() - began) / 1000,
+  };
+  writeReport(outPath, options.docs, renderSection(report));
+  log(`wrote ${relative(PROJECT_ROOT, outPath) || outPath} (section "${formatInt(options.docs)} articles") in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+  return 0;
+}
+
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  killChildren();
+  log(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  process.exitCode = 1;
+}
