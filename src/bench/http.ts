@@ -159,7 +159,12 @@ async function fire(origin: string, target: LoadTarget, seconds: number, connect
 /** Warms a target up, then measures it; answers are tallied by status. */
 export async function measure(origin: string, target: LoadTarget, options: LoadOptions, log: (line: string) => void): Promise<LoadRow> {
   const cursor: Cursor = { next: 0 };
-  if (options.warmupSeconds > 0) await fire(origin, target, options.warmupSeconds, options.connections, cursor);
+  if (options.warmupSeconds > 0) {
+    await fire(origin, target, options.warmupSeconds, options.connections, cursor);
+    // the server may still be working through the warm-up's backlog: one request waits behind it
+    const response = await fetch(origin + (target.paths[0] ?? '/'), { headers: target.headers ?? {} });
+    await response.arrayBuffer();
+  }
   const result = await fire(origin, target, options.seconds, options.connections, cursor);
   const statusCounts: Record<string, number> = {};
   let answered = 0;

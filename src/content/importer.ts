@@ -69,7 +69,7 @@ export function createImporter(deps: ImporterDeps) {
     const match = signature
       ? articles
           .signatureCandidates(id, keys)
-          .find((candidate) => candidate.article_id < id && similarity(signature, signatureFromBuffer(candidate.signature)) >= DUPLICATE_SIMILARITY)
+          .find((candidate) => similarity(signature, signatureFromBuffer(candidate.signature)) >= DUPLICATE_SIMILARITY)
       : undefined;
     articles.setDuplicateOf(id, match ? (match.duplicate_of ?? match.article_id) : null);
   }

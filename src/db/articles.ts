@@ -163,10 +163,13 @@ export function createArticleRepository(db: Db) {
     dropSignature: db.prepare<[number]>('DELETE FROM article_signatures WHERE article_id = ?'),
     dropBands: db.prepare<[number]>('DELETE FROM article_bands WHERE article_id = ?'),
     insertBand: db.prepare<[number, number]>('INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)'),
-    signatureCandidates: db.prepare<[string, number], SignatureRow>(
+    // the oldest few per band: a band shared by thousands of copies must not be scanned whole
+    bandMembers: db.prepare<[number, number], { article_id: number }>(
+      'SELECT article_id FROM article_bands WHERE band_key = ? AND article_id < ? ORDER BY article_id LIMIT 8',
+    ),
+    signatures: db.prepare<[string], SignatureRow>(
       `SELECT s.article_id, s.signature, a.duplicate_of FROM article_signatures s JOIN articles a ON a.id = s.article_id
-        WHERE s.article_id IN (SELECT DISTINCT article_id FROM article_bands WHERE band_key IN (SELECT value FROM json_each(?)))
-          AND s.article_id <> ? ORDER BY s.article_id LIMIT 100`,
+        WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY s.article_id`,
     ),
     setDuplicateOf: db.prepare<[number | null, number]>('UPDATE articles SET duplicate_of = ? WHERE id = ?'),
     groupMembers: db.prepare<[number, number], GroupMemberRow>(
@@ -259,8 +262,12 @@ export function createArticleRepository(db: Db) {
       stmts.setSignature.run(id, signature);
       for (const key of bandKeys) stmts.insertBand.run(key, id);
     },
-    /** Other articles sharing a band key with these. */
-    signatureCandidates: (id: number, bandKeys: readonly number[]) => stmts.signatureCandidates.all(JSON.stringify(bandKeys), id),
+    /** Older articles sharing a band key with these (a few per band), oldest first. */
+    signatureCandidates(id: number, bandKeys: readonly number[]): SignatureRow[] {
+      const ids = new Set<number>();
+      for (const key of bandKeys) for (const row of stmts.bandMembers.all(key, id)) ids.add(row.article_id);
+      return ids.size > 0 ? stmts.signatures.all(JSON.stringify([...ids])) : [];
+    },
     setDuplicateOf: (id: number, leadId: number | null) => {
       stmts.setDuplicateOf.run(leadId, id);
     },

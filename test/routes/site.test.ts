@@ -179,7 +179,7 @@ describe('search pages', () => {
     const json = res.json();
     expect(Object.keys(json).sort()).toEqual(['limit', 'page', 'query', 'related', 'results', 'total']);
     expect(json.results).toHaveLength(5);
-    expect(Object.keys(json.results[0]).sort()).toEqual(['author', 'category', 'id', 'published_at', 'snippet', 'tags', 'title', 'type', 'url', 'views']);
+    expect(Object.keys(json.results[0]).sort()).toEqual(['author', 'category', 'duplicate_of', 'id', 'published_at', 'snippet', 'tags', 'title', 'type', 'url', 'views']);
     expect(json.results[0].url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/articles\/\d+$/);
   });
 });
