@@ -127,6 +127,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     crossOriginEmbedderPolicy: false,
   });
+  // before compression: cached pages are compressed once here, and compression skips them
+  await app.register(caching);
   await app.register(fastifyCompress, {
     encodings: ['br', 'gzip'],
     threshold: 1024,
@@ -172,8 +174,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Set before the routes: plugins inherit the handlers in force when they are registered.
   app.setNotFoundHandler(async (request, reply) => renderError(request, reply, new PageError(404, '没有找到这个页面。')));
   app.setErrorHandler(async (error, request, reply) => renderError(request, reply, error));
-
-  await app.register(caching);
 
   // The route table: one plugin per URL area.
   await app.register(homeRoutes);

@@ -162,8 +162,12 @@ export async function measure(origin: string, target: LoadTarget, options: LoadO
   if (options.warmupSeconds > 0) {
     await fire(origin, target, options.warmupSeconds, options.connections, cursor);
     // the server may still be working through the warm-up's backlog: one request waits behind it
-    const response = await fetch(origin + (target.paths[0] ?? '/'), { headers: target.headers ?? {} });
-    await response.arrayBuffer();
+    try {
+      const response = await fetch(origin + (target.paths[0] ?? '/'), { headers: target.headers ?? {}, signal: AbortSignal.timeout(60_000) });
+      await response.arrayBuffer();
+    } catch {
+      log(`http ${target.name}: the server had not caught up with the warm-up after 60 s; measuring anyway`);
+    }
   }
   const result = await fire(origin, target, options.seconds, options.connections, cursor);
   const statusCounts: Record<string, number> = {};

@@ -133,7 +133,7 @@ function importSection(report: BenchReport): string {
     rows.push(['where the space is (dbstat)', parts.join(', ')]);
   }
   rows.push(['RSS after the import', `${formatBytes(f.rssAfter)} (heap used ${formatBytes(f.heapUsedAfter)}; peak RSS ${formatBytes(f.peakRss)})`]);
-  lines.push(table(['', ''], ['l', 'l'], rows));
+  lines.push(table(['what', 'figure'], ['l', 'l'], rows));
   return lines.join('\n');
 }
 
@@ -141,7 +141,7 @@ function searchSection(report: BenchReport): string {
   const lines: string[] = [
     '### Search latency (result cache off)',
     '',
-    `${report.samples} queries per class, ${report.runs} runs; milliseconds. p50 and p99 are medians of the per-run values; max is the slowest over all runs.`,
+    `${report.samples} queries per class, ${report.runs} run${report.runs === 1 ? '' : 's'} of the whole mix; milliseconds. p50 and p99 are medians of the per-run values; max is the slowest over all runs.`,
     '',
   ];
   const rows = report.search.map((c) => [
@@ -170,7 +170,7 @@ function searchSection(report: BenchReport): string {
     );
   }
   const bruteCount = report.search.find((c) => c.brute)?.brute?.queries;
-  if (bruteCount) lines.push(`Brute force: ${bruteCount} queries per class, one scan each; the engine time beside it is the median of three calls on the same queries.`);
+  if (bruteCount) lines.push(`Brute force: ${bruteCount} quer${bruteCount === 1 ? 'y' : 'ies'} per class, one scan each; the engine time beside it is the median of three calls on the same queries.`);
   const mismatched = report.search.filter((c) => c.countMismatches > 0);
   if (mismatched.length > 0) {
     lines.push('', `**Warning:** \`count\` and \`search\` totals disagreed for ${mismatched.map((c) => `${c.label} (${c.countMismatches})`).join(', ')}.`);

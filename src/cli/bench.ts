@@ -126,7 +126,13 @@ interface Sidecar {
   docs: number;
   generatorVersion: number;
   seed: number;
+  /** PRAGMA user_version when it was built: a newer schema means a newer importer, so rebuild. */
+  schemaVersion: number;
   import: ImportFigures;
+}
+
+function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version', { simple: true }));
 }
 
 function readSidecar(path: string): Sidecar | undefined {
@@ -234,11 +240,11 @@ async function main(argv: string[]): Promise<number> {
   if (!options.rebuild && sidecar && sidecar.docs === options.docs && sidecar.generatorVersion === GENERATOR_VERSION && sidecar.seed === DEFAULT_SEED && existsSync(dbPath)) {
     db = openDatabase(dbPath);
     const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles').get()!.n;
-    if (count === options.docs) {
+    if (count === options.docs && schemaVersion(db) === sidecar.schemaVersion) {
       reused = true;
       log(`import: reusing ${relative(PROJECT_ROOT, dbPath)} (${formatInt(count)} articles, built ${sidecar.import.builtAt}); --rebuild to re-create it`);
     } else {
-      log(`import: ${relative(PROJECT_ROOT, dbPath)} holds ${count} articles, not ${options.docs}: rebuilding`);
+      log(`import: ${relative(PROJECT_ROOT, dbPath)} holds ${count} articles of schema ${sidecar.schemaVersion} (now ${options.docs} of schema ${schemaVersion(db)}): rebuilding`);
       db.close();
       db = undefined;
     }
@@ -248,7 +254,7 @@ async function main(argv: string[]): Promise<number> {
     db = openDatabase(dbPath);
     const services = createServices(db, { searchCacheEntries: 0, poems: SEARCH_POEMS });
     const figures = importCorpus(services, db, options, dbPath);
-    sidecar = { docs: options.docs, generatorVersion: GENERATOR_VERSION, seed: DEFAULT_SEED, import: figures };
+    sidecar = { docs: options.docs, generatorVersion: GENERATOR_VERSION, seed: DEFAULT_SEED, schemaVersion: schemaVersion(db), import: figures };
     writeFileSync(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
   }
   const importFigures = sidecar!.import;

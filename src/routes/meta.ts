@@ -25,10 +25,14 @@ const metaRoutes: FastifyPluginAsync = async (app) => {
     return `User-agent: *\nDisallow: /search\nDisallow: /api/\nDisallow: /random\nDisallow: /takedown\n\nSitemap: ${base}/sitemap.xml\n`;
   });
 
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', async (request, reply) => {
     reply.header('Cache-Control', 'no-store');
-    const count = app.services.articles.countPublished();
-    return { status: 'ok', articles: count };
+    try {
+      return { status: 'ok', articles: app.services.articles.countPublished() };
+    } catch (error) {
+      request.log.error({ err: error }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
   });
 };
 
