@@ -17,6 +17,8 @@ export interface MachineInfo {
 
 export interface ImportFigures {
   docs: number;
+  /** PRAGMA user_version of the database built. */
+  schemaVersion: number;
   /** UTF-8 bytes of the Markdown bodies generated. */
   markdownBytes: number;
   seconds: number;
@@ -118,7 +120,7 @@ function importSection(report: BenchReport): string {
     );
   }
   const rows: string[][] = [
-    ['articles', `${formatInt(f.docs)} (generator v${report.generatorVersion}, seed ${report.seed})`],
+    ['articles', `${formatInt(f.docs)} (generator v${report.generatorVersion}, seed ${report.seed}; schema version ${f.schemaVersion})`],
     ['Markdown generated', `${formatBytes(f.markdownBytes)} (${formatInt(f.markdownBytes / Math.max(1, f.docs))} bytes per article)`],
     ['wall time', `${f.seconds.toFixed(1)} s`],
     ['rate', `**${formatInt(f.rate)} articles/s** (validation, Markdown rendering, highlighting, sanitising, storing, indexing; batches of 500)`],

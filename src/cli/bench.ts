@@ -185,6 +185,7 @@ function importCorpus(services: Services, db: Db, options: Options, dbPath: stri
   const objects = spaceByObject(db);
   return {
     docs: options.docs,
+    schemaVersion: schemaVersion(db),
     markdownBytes,
     seconds,
     rate: options.docs / seconds,
