@@ -113,6 +113,30 @@ describe.runIf(enabled)('reader journeys in Chromium', () => {
     expect((await page.goto(`${base}/articles/${target}`))!.status()).toBe(200);
   });
 
+  it('adds the OpenSearch engine the page advertises and searches with it; follows a feed entry to its article', async () => {
+    await page.goto(`${base}/`);
+    const descriptionUrl = await page.locator('link[rel="search"][type="application/opensearchdescription+xml"]').getAttribute('href');
+    const template = await page.evaluate(async (url) => {
+      const xml = new DOMParser().parseFromString(await (await fetch(url)).text(), 'application/xml');
+      return xml.querySelector('Url[type="text/html"]')!.getAttribute('template')!;
+    }, descriptionUrl!);
+    // the description names the configured public origin; this test server listens elsewhere
+    const searchUrl = new URL(template.replace('{searchTerms}', encodeURIComponent('容器')));
+    await page.goto(`${base}${searchUrl.pathname}${searchUrl.search}`);
+    expect(await page.locator('h1').textContent()).toBe('「容器」的搜索结果');
+    expect(await page.locator('li.result').count()).toBeGreaterThan(0);
+
+    await page.goto(`${base}/`);
+    const feedUrl = await page.locator('link[rel="alternate"][type="application/atom+xml"]').getAttribute('href');
+    const entry = await page.evaluate(async (url) => {
+      const xml = new DOMParser().parseFromString(await (await fetch(url)).text(), 'application/xml');
+      const first = xml.querySelector('entry')!;
+      return { title: first.querySelector('title')!.textContent!, href: first.querySelector('link[rel="alternate"]')!.getAttribute('href')! };
+    }, feedUrl!);
+    await page.goto(`${base}${new URL(entry.href).pathname}`);
+    expect(await page.locator('article h1').textContent()).toBe(entry.title);
+  });
+
   it('reads well on a phone and a desktop: no sideways scrolling, sidebar below content on a phone', async () => {
     for (const [width, height] of [[390, 844], [1280, 900]] as const) {
       const context = await browser.newContext({ viewport: { width, height } });
