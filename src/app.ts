@@ -73,6 +73,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // one line per request, written by the onResponse hook below, instead of fastify's two
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // only the local proxy may speak for the client's address
+    trustProxy: config.TRUST_PROXY ? '127.0.0.1,::1' : false,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

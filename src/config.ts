@@ -13,6 +13,8 @@ export const configSchema = z.object({
   /** Requests per minute per client for search, API and form posts. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Minutes each rotation window lasts (hot-tag colours, tips, poems, random picks). */
+  /** Behind a reverse proxy: trust X-Forwarded-For from loopback for the client address. */
+  TRUST_PROXY: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
   /** Signs the takedown form's CSRF cookie; set it in production so forms survive restarts. */
   COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WIDGET_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
