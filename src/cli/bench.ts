@@ -20,6 +20,7 @@ const USAGE = `usage: npm run bench -- [--docs N] [--rebuild] [--samples K] [--s
   --samples K        queries per search class (default 40)
   --runs R           runs of the whole search mix; medians are reported (default 3)
   --brute K          queries per class timed against a brute-force scan (default 3; 0 skips)
+  --class-budget S   seconds one query class may take per run before its remaining queries are skipped (default 30)
   --skip-http        skip the HTTP section
   --http-seconds S   seconds per HTTP row (default 10)
   --connections C    HTTP connections (default 100)
@@ -33,6 +34,7 @@ interface Options {
   samples: number;
   runs: number;
   brute: number;
+  classBudget: number;
   skipHttp: boolean;
   httpSeconds: number;
   connections: number;
@@ -55,6 +57,7 @@ function parseOptions(argv: string[]): Options | undefined {
       samples: { type: 'string' },
       runs: { type: 'string' },
       brute: { type: 'string' },
+      'class-budget': { type: 'string' },
       'skip-http': { type: 'boolean', default: false },
       'http-seconds': { type: 'string' },
       connections: { type: 'string' },
@@ -71,6 +74,7 @@ function parseOptions(argv: string[]): Options | undefined {
     samples: positiveInt('samples', values.samples, 40),
     runs: positiveInt('runs', values.runs, 3),
     brute: positiveInt('brute', values.brute, 3, 0),
+    classBudget: positiveInt('class-budget', values['class-budget'], 30),
     skipHttp: values['skip-http'] ?? false,
     httpSeconds: positiveInt('http-seconds', values['http-seconds'], 10),
     connections: positiveInt('connections', values.connections, 100),
@@ -265,7 +269,7 @@ async function main(argv: string[]): Promise<number> {
   const taxonomy = taxonomyOf(services);
   log(`search: drawing ${options.samples} queries per class`);
   const mix = buildQueryMix({ docs: options.docs, samples: options.samples, seed: DEFAULT_SEED, taxonomy });
-  const search = runSearchBench(services, db, mix, { runs: options.runs, bruteQueries: options.brute, log });
+  const search = runSearchBench(services, db, mix, { runs: options.runs, bruteQueries: options.brute, classBudgetMs: options.classBudget * 1000, log });
   const memoryAfterSearch = memory();
   const machine = machineInfo(db);
   const articleId = db
@@ -302,6 +306,7 @@ async function main(argv: string[]): Promise<number> {
     samples: options.samples,
     runs: options.runs,
     bruteQueries: options.brute,
+    classBudget: options.classBudget,
     dbPath: relative(PROJECT_ROOT, dbPath),
     importFigures,
     reused,

@@ -18,14 +18,32 @@ export const TOC_MIN_HEADINGS = 3;
 const LANGUAGE_ALIASES: Record<string, string> = { shell: 'bash', sh: 'bash', zsh: 'bash', console: 'bash', js: 'javascript', ts: 'typescript', yml: 'yaml', 'c#': 'csharp', 'c++': 'cpp', golang: 'go', conf: 'nginx' };
 
 function highlight(code: string, rawLang: string): string {
-  const lang = LANGUAGE_ALIASES[rawLang.toLowerCase()] ?? rawLang.toLowerCase();
+  const wanted = rawLang.toLowerCase().replace(/[^\w+#.-]/g, '');
+  const lang = LANGUAGE_ALIASES[wanted] ?? wanted;
   const body = lang && hljs.getLanguage(lang) ? hljs.highlight(code, { language: lang, ignoreIllegals: true }).value : escapeHtml(code);
-  const cls = lang ? ` class="hljs language-${escapeHtml(lang)}"` : ' class="hljs"';
-  return `<pre><code${cls}>${body}</code></pre>`;
+  const cls = lang ? ` class="hljs language-${escapeHtml(lang.replace(/[^\w-]/g, '-'))}"` : ' class="hljs"';
+  // wide code scrolls sideways: keyboard users need to be able to focus it
+  return `<pre tabindex="0"><code${cls}>${body}</code></pre>`;
 }
 
 const md = new MarkdownIt({ html: true, linkify: true, typographer: false, highlight });
 type Token = ReturnType<typeof md.parse>[number];
+
+// Only web and mail links, and relative ones; markdown-it alone would let data: images through.
+md.validateLink = (url) => /^(https?:|mailto:|[/#.?]|[^:]*$)/i.test(url.trim());
+const EXTERNAL = /^(https?:)?\/\//i;
+const renderToken = md.renderer.renderToken.bind(md.renderer);
+md.renderer.rules.link_open = (tokens, idx, options) => {
+  const token = tokens[idx]!;
+  // links that leave the site pass no ranking credit and no window.opener
+  if (EXTERNAL.test(String(token.attrGet('href') ?? ''))) token.attrSet('rel', 'nofollow noopener noreferrer');
+  return renderToken(tokens, idx, options);
+};
+const renderImage = md.renderer.rules.image!;
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  tokens[idx]!.attrSet('loading', 'lazy');
+  return renderImage(tokens, idx, options, env, self);
+};
 
 /** A heading anchor: keeps letters (CJK included) and digits, joins the rest with '-'. */
 export function headingSlug(text: string): string {
@@ -108,7 +126,11 @@ export function renderMarkdown(source: string): RenderedArticle {
     const level = Number(token.tag.slice(1));
     if (level === 2 || level === 3) toc.push({ level, id, text });
   });
-  const html = sanitizeHtml(md.renderer.render(tokens, md.options, {}), SANITIZE);
+  // Markdown-made HTML is escaped by construction; only raw HTML in the source needs the sanitiser,
+  // which is most of the rendering cost.
+  const hasRawHtml = tokens.some((t) => t.type === 'html_block' || (t.type === 'inline' && t.children?.some((c) => c.type === 'html_inline')));
+  const rendered = md.renderer.render(tokens, md.options, {});
+  const html = hasRawHtml ? sanitizeHtml(rendered, SANITIZE) : rendered;
   const tocHtml =
     toc.length >= TOC_MIN_HEADINGS
       ? `<ol class="toc">${toc.map((h) => `<li class="toc-l${h.level}"><a href="#${encodeURIComponent(h.id)}">${escapeHtml(h.text)}</a></li>`).join('')}</ol>`

@@ -25,9 +25,21 @@ describe('renderMarkdown', () => {
     expect(html).toContain('hover');
   });
 
+  it('refuses data: and javascript: URLs in Markdown syntax too', () => {
+    const { html } = renderMarkdown('![px](data:image/png;base64,iVBORw0KGgo=) [a](javascript:alert(1)) [b](vbscript:x) ![ok](/static/x.png)');
+    expect(html).not.toMatch(/(href|src)="(data|javascript|vbscript):/i);
+    expect(html).toContain('<img src="/static/x.png" alt="ok" loading="lazy">');
+  });
+
+  it('keeps odd code-fence languages out of attributes', () => {
+    const { html } = renderMarkdown('```js" onmouseover="alert(1)\nx\n```');
+    expect(html).not.toContain('onmouseover="');
+    expect(html).toMatch(/<pre tabindex="0"><code class="hljs language-[\w-]+">/);
+  });
+
   it('marks external links nofollow noopener', () => {
     const { html } = renderMarkdown('[外链](https://example.com/a) [站内](/articles/1)');
-    expect(html).toContain('<a href="https://example.com/a" rel="nofollow noopener noreferrer">外链</a>');
+    expect(html).toMatch(/<a href="https:\/\/example\.com\/a" rel="nofollow noopener noreferrer">外链<\/a>/);
     expect(html).toContain('<a href="/articles/1">站内</a>');
   });
 
