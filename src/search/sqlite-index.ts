@@ -193,22 +193,30 @@ export class SqliteSearchIndex implements SearchIndex {
       return { total, hits: ranked.slice(offset, offset + limit).map((row) => ({ id: idOfKey(row.key), tier: row.tier })) };
     }
     // Too many to score in time: tiers in order, each newest first (rowid order is recency).
-    const titleCount = this.#stmts.count.get(matchPlan.title)!.n;
-    const titleTagsCount = this.#stmts.count.get(matchPlan.titleTags)!.n;
-    const tiers: Array<{ expr: string; size: number; tier: Tier }> = [
-      { expr: matchPlan.title, size: titleCount, tier: 0 },
-      { expr: `(${matchPlan.titleTags}) NOT (${matchPlan.title})`, size: titleTagsCount - titleCount, tier: 1 },
-      { expr: `(${matchPlan.all}) NOT (${matchPlan.titleTags})`, size: total - titleTagsCount, tier: 2 },
+    // A tier's size is counted only when the requested page starts beyond it, so page 1 costs
+    // one count and a few LIMIT scans that stop early.
+    const tiers: Array<{ expr: string; tier: Tier; size: () => number }> = [
+      { expr: matchPlan.title, tier: 0, size: () => this.#stmts.count.get(matchPlan.title)!.n },
+      {
+        expr: `(${matchPlan.titleTags}) NOT (${matchPlan.title})`,
+        tier: 1,
+        size: () => this.#stmts.count.get(matchPlan.titleTags)!.n - this.#stmts.count.get(matchPlan.title)!.n,
+      },
+      { expr: `(${matchPlan.all}) NOT (${matchPlan.titleTags})`, tier: 2, size: () => Number.POSITIVE_INFINITY },
     ];
     const hits: SearchHit[] = [];
     let skip = offset;
-    for (const { expr, size, tier } of tiers) {
+    for (const { expr, tier, size } of tiers) {
       if (hits.length >= limit) break;
-      if (skip >= size) {
-        skip -= size;
-        continue;
+      if (skip > 0) {
+        const tierSize = size();
+        if (skip >= tierSize) {
+          skip -= tierSize;
+          continue;
+        }
       }
       for (const row of this.#stmts.keysPage.all(expr, limit - hits.length, skip)) hits.push({ id: idOfKey(row.key), tier });
+      // the page continues at the start of the next tier
       skip = 0;
     }
     return { total, hits };
