@@ -112,6 +112,10 @@ export interface LoadTarget {
 export interface LoadRow {
   name: string;
   description: string;
+  /** The first request to the freshly started server. */
+  firstMs: number;
+  /** Median of a few sequential requests on the idle server after the first. */
+  unloadedMs: number;
   requestsPerSec: number;
   latencyP50: number;
   latencyP99: number;
@@ -126,6 +130,8 @@ export interface LoadRow {
   statusCounts: Record<string, number>;
   /** requestsPerSec / hello-world's, when hello-world ran. */
   ratioToHello?: number;
+  /** RSS of the server process after its row. */
+  serverRss?: number;
 }
 
 export interface LoadOptions {
@@ -156,17 +162,45 @@ async function fire(origin: string, target: LoadTarget, seconds: number, connect
   return autocannon(options);
 }
 
+const DRAIN_TIMEOUT_MS = 30_000;
+const UNLOADED_REQUESTS = 7;
+const UNLOADED_BUDGET_MS = 15_000;
+
+/**
+ * Sequential requests on the idle, freshly started server, rotating through the target's paths:
+ * the first one's time (cold: nothing cached or compiled yet) and the median of the others.
+ */
+async function unloadedLatency(origin: string, target: LoadTarget): Promise<{ firstMs: number; medianMs: number }> {
+  const times: number[] = [];
+  let firstMs = Number.NaN;
+  const started = Date.now();
+  for (let i = 0; i <= UNLOADED_REQUESTS && Date.now() - started < UNLOADED_BUDGET_MS; i++) {
+    const path = target.paths[i % target.paths.length] ?? '/';
+    const start = process.hrtime.bigint();
+    const response = await fetch(origin + path, { headers: target.headers ?? {} });
+    await response.arrayBuffer();
+    if (response.status !== target.expectStatus) throw new Error(`GET ${path} answered ${response.status}, not ${target.expectStatus}`);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (i === 0) firstMs = ms;
+    else times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  return { firstMs, medianMs: times.length > 0 ? times[times.length >> 1]! : Number.NaN };
+}
+
 /** Warms a target up, then measures it; answers are tallied by status. */
 export async function measure(origin: string, target: LoadTarget, options: LoadOptions, log: (line: string) => void): Promise<LoadRow> {
-  const cursor: Cursor = { next: 0 };
+  const { firstMs, medianMs: unloadedMs } = await unloadedLatency(origin, target);
+  // a rotation starts after the paths the unloaded requests used (they may be cached now)
+  const cursor: Cursor = { next: target.paths.length > 1 ? UNLOADED_REQUESTS + 1 : 0 };
   if (options.warmupSeconds > 0) {
     await fire(origin, target, options.warmupSeconds, options.connections, cursor);
     // the server may still be working through the warm-up's backlog: one request waits behind it
     try {
-      const response = await fetch(origin + (target.paths[0] ?? '/'), { headers: target.headers ?? {}, signal: AbortSignal.timeout(60_000) });
+      const response = await fetch(origin + (target.paths[0] ?? '/'), { headers: target.headers ?? {}, signal: AbortSignal.timeout(DRAIN_TIMEOUT_MS) });
       await response.arrayBuffer();
     } catch {
-      log(`http ${target.name}: the server had not caught up with the warm-up after 60 s; measuring anyway`);
+      log(`http ${target.name}: the server had not caught up with the warm-up after ${DRAIN_TIMEOUT_MS / 1000} s; measuring anyway`);
     }
   }
   const result = await fire(origin, target, options.seconds, options.connections, cursor);
@@ -180,6 +214,8 @@ export async function measure(origin: string, target: LoadTarget, options: LoadO
   const row: LoadRow = {
     name: target.name,
     description: target.description,
+    firstMs,
+    unloadedMs,
     requestsPerSec: result.requests.mean,
     latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
@@ -191,7 +227,7 @@ export async function measure(origin: string, target: LoadTarget, options: LoadO
     statusCounts,
   };
   log(
-    `http ${target.name.padEnd(26)} ${Math.round(row.requestsPerSec).toString().padStart(6)} req/s, p50 ${row.latencyP50} ms, p99 ${row.latencyP99} ms, statuses ${JSON.stringify(statusCounts)}, errors ${row.errors}`,
+    `http ${target.name.padEnd(26)} first ${firstMs.toFixed(1)} ms, unloaded ${unloadedMs.toFixed(1)} ms, ${Math.round(row.requestsPerSec).toString().padStart(6)} req/s, p50 ${row.latencyP50} ms, p99 ${row.latencyP99} ms, statuses ${JSON.stringify(statusCounts)}, errors ${row.errors}`,
   );
   return row;
 }
@@ -210,15 +246,17 @@ export interface HttpSuiteOptions extends LoadOptions {
 export interface HttpSuiteResult {
   connections: number;
   seconds: number;
+  warmupSeconds: number;
   rows: LoadRow[];
-  /** RSS of the site's process after all its rows. */
-  siteRss?: number;
   siteEnv: Record<string, string>;
 }
 
 const searchPath = (base: string) => (q: string) => `${base}?q=${encodeURIComponent(q)}`;
 
-/** Hello-world, then the real site, each as a child process driven by autocannon from here. */
+/**
+ * Hello-world, then the real site, each as a child process driven by autocannon from here. The
+ * site is started afresh for every row, so a slow row's backlog cannot leak into the next one.
+ */
 export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuiteResult> {
   const { log } = options;
   const rows: LoadRow[] = [];
@@ -226,71 +264,66 @@ export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuite
   const helloPort = await freePort();
   const hello = await startServer('hello-world', join(options.distDir, 'bench', 'hello-server.js'), { ...process.env, PORT: String(helloPort) }, helloPort, '/');
   try {
-    rows.push(
-      await measure(hello.origin, { name: 'hello-world', description: 'fastify returning a fixed 120-byte HTML string', paths: ['/'], expectStatus: 200 }, options, log),
-    );
+    const row = await measure(hello.origin, { name: 'hello-world', description: 'fastify returning a fixed 120-byte HTML string', paths: ['/'], expectStatus: 200 }, options, log);
+    const rss = hello.rss();
+    rows.push(rss !== undefined ? { ...row, serverRss: rss } : row);
   } finally {
     await hello.stop();
   }
 
-  const sitePort = await freePort();
   const siteEnv: Record<string, string> = {
     DATABASE_PATH: options.dbPath,
     LOAD_DEMO: 'never',
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
-    PORT: String(sitePort),
+    PORT: '(free port)',
     RATE_LIMIT_PER_MINUTE: '100000000',
     // one rotation window for the whole run, so the ETag of the 304 row cannot change under it
     WIDGET_WINDOW_MINUTES: '1440',
   };
-  log(`http: starting the site on port ${sitePort}`);
-  const site = await startServer('site', join(options.distDir, 'server.js'), { ...process.env, ...siteEnv }, sitePort, '/healthz', 120_000);
-  let siteRss: number | undefined;
-  try {
-    // check every target answers as expected before loading it
-    const home = await fetch(`${site.origin}/`);
-    await home.arrayBuffer();
-    const etag = home.headers.get('etag');
-    if (!home.ok || !etag) throw new Error(`GET / answered ${home.status} without an ETag`);
-    const conditional = await fetch(`${site.origin}/`, { headers: { 'if-none-match': etag } });
-    await conditional.arrayBuffer();
-    if (conditional.status !== 304) throw new Error(`GET / with If-None-Match answered ${conditional.status}, not 304`);
-    const article = `/articles/${options.articleId}`;
-    const searchPaths = options.searchQueries.map(searchPath('/search'));
-    const apiPaths = options.searchQueries.map(searchPath('/api/search'));
-    const uncachedPaths = options.uncachedQueries.map(searchPath('/search'));
-    for (const path of [article, searchPaths[0]!, apiPaths[0]!]) {
-      const response = await fetch(site.origin + path);
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
-    }
+  const article = `/articles/${options.articleId}`;
+  const searchPaths = options.searchQueries.map(searchPath('/search'));
+  const apiPaths = options.searchQueries.map(searchPath('/api/search'));
+  const uncachedPaths = options.uncachedQueries.map(searchPath('/search'));
+  const targets: Array<(origin: string) => Promise<LoadTarget>> = [
+    async () => ({ name: 'home `/`', description: 'newest 20 articles with the sidebar widgets', paths: ['/'], expectStatus: 200 }),
+    async () => ({ name: 'article page', description: `${article}: one article with its neighbours`, paths: [article], expectStatus: 200 }),
+    async () => ({
+      name: 'search page (cached mix)',
+      description: `/search rotating through ${searchPaths.length} queries of every class (5 per class); they fit the site's caches, so after the warm-up this mostly measures cache hits`,
+      paths: searchPaths,
+      expectStatus: 200,
+    }),
+    async () => ({ name: '`/api/search` (cached mix)', description: `the JSON API over the same ${apiPaths.length} queries`, paths: apiPaths, expectStatus: 200 }),
+    async () => ({
+      name: 'search page (uncached)',
+      description: `/search cycling through ${uncachedPaths.length} distinct queries of every class, more than the site's result cache (500 pages) and rendered-page cache (64 MB) hold, so no request is a cache hit: engine, related section, snippets and rendering every time`,
+      paths: uncachedPaths,
+      expectStatus: 200,
+    }),
+    async (origin) => {
+      const home = await fetch(`${origin}/`);
+      await home.arrayBuffer();
+      const etag = home.headers.get('etag');
+      if (!home.ok || !etag) throw new Error(`GET / answered ${home.status} without an ETag`);
+      return { name: '304 revalidation of `/`', description: 'GET / with If-None-Match set to the ETag / sent', paths: ['/'], headers: { 'if-none-match': etag }, expectStatus: 304 };
+    },
+  ];
 
-    const targets: LoadTarget[] = [
-      { name: 'home `/`', description: 'newest 20 articles with the sidebar widgets', paths: ['/'], expectStatus: 200 },
-      { name: 'article page', description: `${article}: one article with its neighbours`, paths: [article], expectStatus: 200 },
-      {
-        name: 'search page (cached mix)',
-        description: `/search rotating through ${searchPaths.length} queries of every class; they fit the site's result cache, so this is rendering + snippets + the related section`,
-        paths: searchPaths,
-        expectStatus: 200,
-      },
-      { name: '`/api/search` (cached mix)', description: `JSON API over the same ${apiPaths.length} queries`, paths: apiPaths, expectStatus: 200 },
-      {
-        name: 'search page (uncached)',
-        description: `/search cycling through ${uncachedPaths.length} distinct queries, more than the 500-page LRU cache holds, so every request runs the engine`,
-        paths: uncachedPaths,
-        expectStatus: 200,
-      },
-      { name: '304 revalidation of `/`', description: 'GET / with If-None-Match: the ETag it sent', paths: ['/'], headers: { 'if-none-match': etag }, expectStatus: 304 },
-    ];
-    for (const target of targets) rows.push(await measure(site.origin, target, options, log));
-    siteRss = site.rss();
-  } finally {
-    await site.stop();
+  for (const makeTarget of targets) {
+    const port = await freePort();
+    const site = await startServer('site', join(options.distDir, 'server.js'), { ...process.env, ...siteEnv, PORT: String(port) }, port, '/healthz', 120_000);
+    try {
+      const target = await makeTarget(site.origin);
+      const row = await measure(site.origin, target, options, log);
+      const rss = site.rss();
+      rows.push(rss !== undefined ? { ...row, serverRss: rss } : row);
+    } finally {
+      await site.stop();
+    }
   }
 
   const helloRate = rows.find((row) => row.name === 'hello-world')?.requestsPerSec;
   if (helloRate) for (const row of rows) row.ratioToHello = row.requestsPerSec / helloRate;
-  return { connections: options.connections, seconds: options.seconds, rows, ...(siteRss !== undefined ? { siteRss } : {}), siteEnv };
+  return { connections: options.connections, seconds: options.seconds, warmupSeconds: options.warmupSeconds, rows, siteEnv };
 }

@@ -30,8 +30,6 @@ export interface ImportFigures {
   rssAfter: number;
   heapUsedAfter: number;
   peakRss: number;
-  /** Space per database object (dbstat), largest first, when dbstat is available. */
-  objects?: Array<{ name: string; bytes: number }>;
   builtAt: string;
 }
 
@@ -57,6 +55,8 @@ export interface BenchReport {
   dbPath: string;
   importFigures: ImportFigures;
   reused: boolean;
+  /** Space per table with its indexes (dbstat), largest first, measured in this run when dbstat is available. */
+  space?: Array<{ name: string; bytes: number }>;
   search: ClassResult[];
   memoryAfterSearch: MemoryFigures;
   http: HttpSuiteResult | undefined;
@@ -130,12 +130,15 @@ function importSection(report: BenchReport): string {
     ['on disk right after the import', `${formatBytes(f.dbBytes + f.walBytes)} (database ${formatBytes(f.dbBytes)} + WAL ${formatBytes(f.walBytes)})`],
     ['on disk after a WAL checkpoint', formatBytes(f.dbBytesCheckpointed)],
   ];
-  if (f.objects && f.objects.length > 0) {
-    const shown = f.objects.filter((o) => o.bytes >= 1024 * 1024);
-    const rest = f.objects.filter((o) => o.bytes < 1024 * 1024).reduce((sum, o) => sum + o.bytes, 0);
+  const space = report.space;
+  if (space && space.length > 0) {
+    const shown = space.filter((o) => o.bytes >= 1024 * 1024);
+    const rest = space.filter((o) => o.bytes < 1024 * 1024).reduce((sum, o) => sum + o.bytes, 0);
     const parts = shown.map((o) => `${o.name} ${formatBytes(o.bytes)}`);
     if (rest > 0) parts.push(`the rest ${formatBytes(rest)}`);
-    rows.push(['where the space is (dbstat)', parts.join(', ')]);
+    rows.push(['where the space is now (dbstat; each table with its indexes)', parts.join(', ')]);
+    const index = space.filter((o) => o.name.startsWith('search_')).reduce((sum, o) => sum + o.bytes, 0);
+    if (index > 0) rows.push(['full-text index (search_*) per byte of Markdown', `${(index / Math.max(1, f.markdownBytes)).toFixed(2)}`]);
   }
   rows.push(['RSS after the import', `${formatBytes(f.rssAfter)} (heap used ${formatBytes(f.heapUsedAfter)}; peak RSS ${formatBytes(f.peakRss)})`]);
   lines.push(table(['what', 'figure'], ['l', 'l'], rows));
@@ -212,33 +215,39 @@ function httpSection(report: BenchReport): string {
   const lines: string[] = [
     '### HTTP',
     '',
-    `${http.connections} connections, ${http.seconds} s per row after a short warm-up; autocannon in the benchmark process, servers as child processes on the same machine. The site runs \`node dist/server.js\` with ${Object.entries(
+    `${http.connections} connections, ${http.seconds} s per row after a ${http.warmupSeconds} s warm-up; autocannon in the benchmark process, servers as child processes on the same machine. The site is started afresh for every row (so one row's backlog cannot slow the next): \`node dist/server.js\` with ${Object.entries(
       http.siteEnv,
     )
       .filter(([key]) => key !== 'PORT')
       .map(([key, value]) => `\`${key}=${key === 'DATABASE_PATH' ? report.dbPath : value}\``)
-      .join(', ')} and its default 500-page search result cache.`,
+      .join(', ')} and the site's own caches as they are configured by default.`,
     '',
   ];
   lines.push(
     table(
-      ['target', 'requests/s (mean)', 'vs hello-world', 'latency p50 ms', 'p99 ms', 'bytes per response', 'unexpected status', 'errors'],
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['target', 'first request ms', 'unloaded ms', 'requests/s (mean)', 'vs hello-world', 'latency p50 ms', 'p99 ms', 'bytes per response', 'unexpected status', 'errors', 'server RSS after'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       http.rows.map((row) => [
         row.name,
+        formatMs(row.firstMs),
+        formatMs(row.unloadedMs),
         `**${formatInt(row.requestsPerSec)}**`,
         row.ratioToHello !== undefined ? `**${formatPercent(row.ratioToHello)}**` : '—',
-        String(row.latencyP50),
-        String(row.latencyP99),
+        row.requests > 0 ? String(row.latencyP50) : '—',
+        row.requests > 0 ? String(row.latencyP99) : '—',
         formatInt(row.bytesPerResponse),
         row.unexpected === 0 ? '0' : `${formatInt(row.unexpected)} (${Object.entries(row.statusCounts).map(([s, n]) => `${s}: ${n}`).join(', ')})`,
         formatInt(row.errors),
+        row.serverRss !== undefined ? formatBytes(row.serverRss) : '—',
       ]),
     ),
   );
-  lines.push('', '"Unexpected status" counts answers other than 200 (other than 304 for the revalidation row).', '');
+  lines.push(
+    '',
+    '"First request" is the first answer of the freshly started server (nothing cached yet); "unloaded" the median of the next few sequential requests on the idle server. "Unexpected status" counts answers other than 200 (other than 304 for the revalidation row); "errors" are connection errors and timeouts (10 s).',
+    '',
+  );
   for (const row of http.rows) lines.push(`- **${row.name}**: ${row.description}.`);
-  if (http.siteRss !== undefined) lines.push('', `RSS of the site's process after its rows: ${formatBytes(http.siteRss)}.`);
   return lines.join('\n');
 }
 

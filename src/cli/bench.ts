@@ -147,10 +147,24 @@ function readSidecar(path: string): Sidecar | undefined {
   }
 }
 
-/** Space per database object, largest first; undefined when SQLite lacks dbstat. */
+/**
+ * Space per table, its indexes included (FTS5 shadow tables count under their virtual table),
+ * largest first; undefined when SQLite lacks dbstat.
+ */
 function spaceByObject(db: Db): Array<{ name: string; bytes: number }> | undefined {
   try {
-    return db.prepare<[], { name: string; bytes: number }>('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all();
+    const objects = db.prepare<[], { name: string; bytes: number }>('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all();
+    const schema = db.prepare<[], { name: string; tbl_name: string; sql: string | null }>('SELECT name, tbl_name, sql FROM sqlite_schema').all();
+    const tableOf = new Map(schema.map((row) => [row.name, row.tbl_name]));
+    const virtualTables = schema.filter((row) => /^CREATE VIRTUAL TABLE/i.test(row.sql ?? '')).map((row) => row.name);
+    const groups = new Map<string, number>();
+    for (const { name, bytes } of objects) {
+      let table = name === 'sqlite_schema' ? name : (tableOf.get(name) ?? name);
+      const owner = virtualTables.find((v) => table.startsWith(`${v}_`));
+      if (owner) table = owner;
+      groups.set(table, (groups.get(table) ?? 0) + bytes);
+    }
+    return [...groups.entries()].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
   } catch {
     return undefined;
   }
@@ -185,8 +199,7 @@ function importCorpus(services: Services, db: Db, options: Options, dbPath: stri
   const dbBytes = fileSize(dbPath);
   const walBytes = fileSize(`${dbPath}-wal`);
   db.pragma('wal_checkpoint(TRUNCATE)');
-  log(`import: done in ${seconds.toFixed(1)} s (${formatInt(options.docs / seconds)}/s); measuring space per table`);
-  const objects = spaceByObject(db);
+  log(`import: done in ${seconds.toFixed(1)} s (${formatInt(options.docs / seconds)}/s)`);
   return {
     docs: options.docs,
     schemaVersion: schemaVersion(db),
@@ -199,15 +212,14 @@ function importCorpus(services: Services, db: Db, options: Options, dbPath: stri
     rssAfter: afterImport.rss,
     heapUsedAfter: afterImport.heapUsed,
     peakRss: process.resourceUsage().maxRSS * 1024,
-    ...(objects ? { objects } : {}),
     builtAt: new Date().toISOString(),
   };
 }
 
-/** Queries for the HTTP rows: a few of every class, and a long cycle that defeats the site's cache. */
+/** Queries for the HTTP rows: a few of every class, and a cycle of thousands that no cache of the site holds. */
 function httpQueries(mix: QueryClass[], docs: number, taxonomy: BenchTaxonomy): { cached: string[]; uncached: string[] } {
   const cached = mix.flatMap((cls) => [...new Set(cls.queries)].slice(0, 5));
-  const big = buildQueryMix({ docs, samples: 150, seed: DEFAULT_SEED, querySeed: mixSeed(DEFAULT_SEED, docs, 'http'), taxonomy });
+  const big = buildQueryMix({ docs, samples: 400, seed: DEFAULT_SEED, querySeed: mixSeed(DEFAULT_SEED, docs, 'http'), taxonomy });
   const distinct = [...new Set(big.flatMap((cls) => cls.queries))];
   const random = mulberry32(mixSeed(DEFAULT_SEED, docs, 'http-uncached'));
   for (let i = distinct.length - 1; i > 0; i--) {
@@ -272,6 +284,8 @@ async function main(argv: string[]): Promise<number> {
   const search = runSearchBench(services, db, mix, { runs: options.runs, bruteQueries: options.brute, classBudgetMs: options.classBudget * 1000, log });
   const memoryAfterSearch = memory();
   const machine = machineInfo(db);
+  log('space: measuring space per table (dbstat)');
+  const space = spaceByObject(db);
   const articleId = db
     .prepare<[number], { id: number }>("SELECT id FROM articles WHERE status = 'published' ORDER BY published_ts DESC, id DESC LIMIT 1 OFFSET ?")
     .get(Math.floor(options.docs / 2))!.id;
@@ -310,6 +324,7 @@ async function main(argv: string[]): Promise<number> {
     dbPath: relative(PROJECT_ROOT, dbPath),
     importFigures,
     reused,
+    ...(space ? { space } : {}),
     search,
     memoryAfterSearch,
     http,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import type { DocumentText, IndexedDocument, RelatedHit, SearchFilters, SearchHit, SearchIndex, SearchPage, Tier } from './engine.js';
-import { termOccursIn } from './match.js';
+import { occurrences, termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
 import { indexFields, indexTokens, phraseExpression, termPhrase } from './tokenize.js';
@@ -8,7 +8,7 @@ import { indexFields, indexTokens, phraseExpression, termPhrase } from './tokeni
 /** Match sets up to this size are ranked fully by BM25; larger ones by tier, then recency. */
 export const FULL_RANK_LIMIT = 2000;
 /** How many documents per word the related fallback considers. */
-const RELATED_CANDIDATES_PER_WORD = 2000;
+const RELATED_CANDIDATES_PER_WORD = 1000;
 const KEY_ID_SPACE = 2 ** 24;
 // title, tags, body, facets: a title hit outweighs a tag hit outweighs a body hit
 const BM25 = 'bm25(search_index, 10.0, 5.0, 1.0, 0.0)';
@@ -68,6 +68,39 @@ function plan(query: ParsedQuery, filters: SearchFilters): Plan | null {
   return { all: build('all'), titleTags: build('titleTags'), title: build('title'), verify };
 }
 
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+const FIELD_WEIGHTS = { title: 10, tags: 5, body: 1 };
+
+/**
+ * Okapi BM25 of each document for the given words, with the same title/tags/body weights as the
+ * index (a field's weight multiplies its term frequency and length). Higher is better.
+ */
+export function bm25Scores(docs: Array<DocumentText | undefined>, words: Array<{ word: string; documents: number }>, totalDocuments: number): number[] {
+  const prepared = docs.map((doc) => {
+    if (!doc) return undefined;
+    const fields = [
+      { text: normalizeText(doc.title), weight: FIELD_WEIGHTS.title },
+      { text: normalizeText(doc.tags.join(' ')), weight: FIELD_WEIGHTS.tags },
+      { text: normalizeText(`${doc.summary} ${doc.body}`), weight: FIELD_WEIGHTS.body },
+    ];
+    return { fields, length: fields.reduce((sum, f) => sum + f.weight * f.text.length, 0) };
+  });
+  const present = prepared.filter((p) => p !== undefined);
+  const averageLength = present.reduce((sum, p) => sum + p.length, 0) / Math.max(1, present.length);
+  return prepared.map((doc) => {
+    if (!doc) return 0;
+    let score = 0;
+    for (const { word, documents } of words) {
+      const tf = doc.fields.reduce((sum, f) => sum + f.weight * occurrences(word, f.text).length, 0);
+      if (tf === 0) continue;
+      const idf = Math.log(1 + (totalDocuments - documents + 0.5) / (documents + 0.5));
+      score += (idf * tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * doc.length) / Math.max(1, averageLength)));
+    }
+    return score;
+  });
+}
+
 export interface SqliteIndexOptions {
   /** Loads the text of documents, for verifying candidates of inexact terms. */
   loadTexts: (ids: number[]) => Map<number, DocumentText>;
@@ -82,6 +115,8 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #db: Db;
   readonly #loadTexts: SqliteIndexOptions['loadTexts'];
   readonly #cache = new Map<string, SearchPage>();
+  /** How many documents hold a common word (for BM25's IDF), cleared with the result cache. */
+  readonly #documentFrequency = new Map<string, number>();
   readonly #changes: (() => string) | undefined;
   readonly #cacheEntries: number;
   #cacheVersion = '';
@@ -110,10 +145,7 @@ export class SqliteSearchIndex implements SearchIndex {
       scored: db.prepare<[string], { key: number; score: number }>(
         `SELECT rowid AS key, ${BM25} AS score FROM search_index WHERE search_index MATCH ?`,
       ),
-      scoredAmong: db.prepare<[string, string], { key: number; score: number }>(
-        `SELECT rowid AS key, ${BM25} AS score FROM search_index
-          WHERE search_index MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-      ),
+      documents: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM search_docs'),
     };
   }
 
@@ -130,6 +162,7 @@ export class SqliteSearchIndex implements SearchIndex {
     );
     this.#stmts.setKey.run(doc.id, key);
     this.#cache.clear();
+    this.#documentFrequency.clear();
   }
 
   remove(id: number): void {
@@ -138,11 +171,13 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#stmts.deleteDoc.run(previous.doc_key);
     this.#stmts.dropKey.run(id);
     this.#cache.clear();
+    this.#documentFrequency.clear();
   }
 
   clear(): void {
     this.#db.exec("INSERT INTO search_index (search_index) VALUES ('delete-all'); DELETE FROM search_docs;");
     this.#cache.clear();
+    this.#documentFrequency.clear();
   }
 
   search(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage {
@@ -152,6 +187,7 @@ export class SqliteSearchIndex implements SearchIndex {
       const version = this.#changes();
       if (version !== this.#cacheVersion) {
         this.#cache.clear();
+        this.#documentFrequency.clear();
         this.#cacheVersion = version;
       }
     }
@@ -249,19 +285,34 @@ export class SqliteSearchIndex implements SearchIndex {
     const withFilter = (expr: string) => (filter ? `(${expr}) AND ${filter}` : expr);
     const phrases = words.map((word) => phraseExpression(termPhrase(normalizeText(word))));
     const counts = new Map<number, number>();
+    const documentFrequency: number[] = [];
     for (const phrase of phrases) {
-      const rows = this.#stmts.keysPage.all(withFilter(`${TEXT_COLUMNS.all} : ${phrase}`), RELATED_CANDIDATES_PER_WORD, 0);
+      const expr = withFilter(`${TEXT_COLUMNS.all} : ${phrase}`);
+      const rows = this.#stmts.keysPage.all(expr, RELATED_CANDIDATES_PER_WORD, 0);
+      let frequency = rows.length;
+      if (rows.length >= RELATED_CANDIDATES_PER_WORD) {
+        frequency = this.#documentFrequency.get(expr) ?? this.#stmts.count.get(expr)!.n;
+        if (this.#documentFrequency.size > 10_000) this.#documentFrequency.clear();
+        this.#documentFrequency.set(expr, frequency);
+      }
+      documentFrequency.push(frequency);
       for (const row of rows) if (!exclude.has(idOfKey(row.key))) counts.set(row.key, (counts.get(row.key) ?? 0) + 1);
     }
-    const shortlist = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, Math.max(limit * 10, 100));
+    const shortlist = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, limit * 3);
     if (shortlist.length === 0) return [];
-    const scores = new Map(
-      this.#stmts.scoredAmong
-        .all(withFilter(`${TEXT_COLUMNS.all} : (${phrases.join(' OR ')})`), JSON.stringify(shortlist.map(([key]) => key)))
-        .map((row) => [row.key, row.score]),
+    // BM25 for the short list, computed here from the documents' text: FTS5's bm25() would first
+    // count every document holding each common word, per call.
+    const texts = this.#loadTexts(shortlist.map(([key]) => idOfKey(key)));
+    const normalizedWords = words.map(normalizeText);
+    const total = this.#stmts.documents.get()!.n;
+    const scores = bm25Scores(
+      shortlist.map(([key]) => texts.get(idOfKey(key))),
+      normalizedWords.map((word, i) => ({ word, documents: documentFrequency[i]! })),
+      total,
     );
+    const scoreOf = new Map(shortlist.map(([key], i) => [key, scores[i]!]));
     return shortlist
-      .sort((a, b) => b[1] - a[1] || (scores.get(a[0]) ?? 0) - (scores.get(b[0]) ?? 0) || b[0] - a[0])
+      .sort((a, b) => b[1] - a[1] || scoreOf.get(b[0])! - scoreOf.get(a[0])! || b[0] - a[0])
       .slice(0, limit)
       .map(([key, wordsMatched]) => ({ id: idOfKey(key), wordsMatched }));
   }

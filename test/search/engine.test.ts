@@ -153,3 +153,16 @@ describe('search engine: property test against the oracle', () => {
     );
   });
 });
+
+describe('bm25Scores (related results)', () => {
+  const d = (title: string, body: string) => ({ title, tags: [], summary: '', body });
+  it('rewards repeated words, title hits and rare words, and is 0 without a hit', async () => {
+    const { bm25Scores } = await import('../../src/search/sqlite-index.js');
+    const words = [{ word: '容器', documents: 900 }, { word: '验证', documents: 10 }];
+    const [once, twice, titled, rare, none] = bm25Scores([d('', '容器 正文'), d('', '容器 容器 正文'), d('容器', '正文 正文'), d('', '验证 正文'), d('', '无关 正文')], words, 1000);
+    expect(twice!).toBeGreaterThan(once!);
+    expect(titled!).toBeGreaterThan(twice!);
+    expect(rare!).toBeGreaterThan(once!);
+    expect(none).toBe(0);
+  });
+});
