@@ -49,6 +49,12 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
         ]),
       );
     },
+    loadTitles(ids) {
+      const rows = articles.titles(ids);
+      const tagIds = articles.tagIdsOf(rows.map((row) => row.id));
+      const current = catalog();
+      return new Map(rows.map((row) => [row.id, { title: row.title, tags: (tagIds.get(row.id) ?? []).map((id) => current.tagById.get(id)?.name ?? '') }]));
+    },
     changes,
     ...(options.searchCacheEntries !== undefined ? { cacheEntries: options.searchCacheEntries } : {}),
   });

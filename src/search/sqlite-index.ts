@@ -104,6 +104,8 @@ export function bm25Scores(docs: Array<DocumentText | undefined>, words: Array<{
 export interface SqliteIndexOptions {
   /** Loads the text of documents, for verifying candidates of inexact terms. */
   loadTexts: (ids: number[]) => Map<number, DocumentText>;
+  /** Loads titles and tag names, to place small match sets in their tiers without the index. */
+  loadTitles?: (ids: number[]) => Map<number, Pick<DocumentText, 'title' | 'tags'>>;
   /** Changes when another process may have written the index (clears the result cache). */
   changes?: () => string;
   /** Result pages kept for repeated queries (0 turns the cache off, as the benchmark does). */
@@ -114,6 +116,7 @@ export interface SqliteIndexOptions {
 export class SqliteSearchIndex implements SearchIndex {
   readonly #db: Db;
   readonly #loadTexts: SqliteIndexOptions['loadTexts'];
+  readonly #loadTitles: SqliteIndexOptions['loadTitles'];
   readonly #cache = new Map<string, SearchPage>();
   /** How many documents hold a common word (for BM25's IDF), cleared with the result cache. */
   readonly #documentFrequency = new Map<string, number>();
@@ -125,6 +128,7 @@ export class SqliteSearchIndex implements SearchIndex {
   constructor(db: Db, options: SqliteIndexOptions) {
     this.#db = db;
     this.#loadTexts = options.loadTexts;
+    this.#loadTitles = options.loadTitles;
     this.#changes = options.changes;
     this.#cacheEntries = options.cacheEntries ?? 500;
     this.#stmts = {
@@ -201,7 +205,7 @@ export class SqliteSearchIndex implements SearchIndex {
     }
     const page = matchPlan.verify
       ? this.#searchVerified(query, matchPlan, offset, limit)
-      : this.#searchIndexed(matchPlan, offset, limit);
+      : this.#searchIndexed(query, matchPlan, offset, limit);
     if (this.#cacheEntries > 0) {
       this.#cache.set(cacheKey, page);
       if (this.#cache.size > this.#cacheEntries) this.#cache.delete(this.#cache.keys().next().value!);
@@ -216,18 +220,21 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.#stmts.count.get(matchPlan.all)!.n;
   }
 
-  #searchIndexed(matchPlan: Plan, offset: number, limit: number): SearchPage {
-    const total = this.#stmts.count.get(matchPlan.all)!.n;
-    if (total === 0 || offset >= total) return { total, hits: [] };
-    if (total <= FULL_RANK_LIMIT) {
-      const inTitle = new Set(this.#stmts.keys.all(matchPlan.title).map((row) => row.key));
-      const inTitleTags = new Set(this.#stmts.keys.all(matchPlan.titleTags).map((row) => row.key));
+  #searchIndexed(query: ParsedQuery, matchPlan: Plan, offset: number, limit: number): SearchPage {
+    // One bounded scan tells a small match set (ranked fully) from a large one (ranked by tier and
+    // recency) without counting a large set twice.
+    const probe = this.#stmts.keysPage.all(matchPlan.all, FULL_RANK_LIMIT + 1, 0);
+    if (probe.length <= FULL_RANK_LIMIT) {
+      const total = probe.length;
+      if (total === 0 || offset >= total) return { total, hits: [] };
+      const tierOf = this.#tiersOf(query, matchPlan, probe.map((row) => row.key));
       const ranked = this.#stmts.scored
         .all(matchPlan.all)
-        .map((row) => ({ key: row.key, score: row.score, tier: (inTitle.has(row.key) ? 0 : inTitleTags.has(row.key) ? 1 : 2) as Tier }))
+        .map((row) => ({ key: row.key, score: row.score, tier: tierOf(row.key) }))
         .sort((a, b) => a.tier - b.tier || a.score - b.score || b.key - a.key);
       return { total, hits: ranked.slice(offset, offset + limit).map((row) => ({ id: idOfKey(row.key), tier: row.tier })) };
     }
+    const total = this.#stmts.count.get(matchPlan.all)!.n;
     // Too many to score in time: tiers in order, each newest first (rowid order is recency).
     // A tier's size is counted only when the requested page starts beyond it, so page 1 costs
     // one count and a few LIMIT scans that stop early.
@@ -256,6 +263,29 @@ export class SqliteSearchIndex implements SearchIndex {
       skip = 0;
     }
     return { total, hits };
+  }
+
+  /**
+   * The tier of each document of a small match set: from titles and tag names in JS when they can
+   * be loaded (short strings, cheap), else from two more index queries.
+   */
+  #tiersOf(query: ParsedQuery, matchPlan: Plan, keys: number[]): (key: number) => Tier {
+    if (this.#loadTitles) {
+      const docs = this.#loadTitles(keys.map(idOfKey));
+      const tiers = new Map<number, Tier>();
+      for (const key of keys) {
+        const doc = docs.get(idOfKey(key));
+        if (!doc) continue;
+        const title = normalizeText(doc.title);
+        const tags = doc.tags.map(normalizeText);
+        const holds = (term: Term, within: string[]) => termVariants(term).some((v) => within.some((f) => termOccursIn(v, f)));
+        tiers.set(key, query.include.every((t) => holds(t, [title])) ? 0 : query.include.every((t) => holds(t, [title, ...tags])) ? 1 : 2);
+      }
+      return (key) => tiers.get(key) ?? 2;
+    }
+    const inTitle = new Set(this.#stmts.keys.all(matchPlan.title).map((row) => row.key));
+    const inTitleTags = new Set(this.#stmts.keys.all(matchPlan.titleTags).map((row) => row.key));
+    return (key) => (inTitle.has(key) ? 0 : inTitleTags.has(key) ? 1 : 2);
   }
 
   /** Slow path for terms the index cannot decide: check every candidate against its text. */
