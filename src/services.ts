@@ -1,5 +1,5 @@
 import { createArticleRepository } from './db/articles.js';
-import { createChangeTracker } from './db/changes.js';
+import { createContentVersion } from './db/changes.js';
 import type { Db } from './db/open.js';
 import { createTakedownRepository } from './db/takedowns.js';
 import { createTaxonomyRepository } from './db/taxonomy.js';
@@ -28,7 +28,8 @@ export interface ServiceOptions {
 export function createServices(db: Db, options: ServiceOptions = {}) {
   const articles = createArticleRepository(db);
   const taxonomy = createTaxonomyRepository(db);
-  const changes = createChangeTracker(db);
+  const contentVersion = createContentVersion(db);
+  const changes = contentVersion.current;
 
   let catalogCache: { key: string; catalog: Catalog } | undefined;
   const catalog = (): Catalog => {
@@ -59,9 +60,9 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
     ...(options.searchCacheEntries !== undefined ? { cacheEntries: options.searchCacheEntries } : {}),
   });
 
-  const importer = createImporter({ db, articles, taxonomy, index });
+  const importer = createImporter({ db, articles, taxonomy, index, contentVersion });
   const search = createSearchService({ index, articles, catalog });
-  const takedown = createTakedownService({ db, articles, takedowns: createTakedownRepository(db), index, catalog });
+  const takedown = createTakedownService({ db, articles, takedowns: createTakedownRepository(db), index, catalog, contentVersion });
   const views = createViewCounter({ db, articles, ...(options.viewFlushIntervalMs ? { flushIntervalMs: options.viewFlushIntervalMs } : {}) });
   const widgets = createSiteWidgets({
     articles,

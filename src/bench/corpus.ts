@@ -1,5 +1,6 @@
 import type { RawRecord } from '../content/records.js';
 import {
+import { seededRandom } from '../site/random.js';
   AUTHORS,
   CJK_WORDS,
   CLAUSE_OPENERS,
@@ -44,17 +45,8 @@ export interface BenchTaxonomy {
 
 export type Random = () => number;
 
-/** mulberry32: small, fast, good enough for synthetic text. */
-export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The site's seeded generator (mulberry32): small, fast, good enough for synthetic text. */
+export const mulberry32: (seed: number) => Random = seededRandom;
 
 /** Mixes a seed with a number and a label into a new 32-bit seed (FNV-1a over both). */
 export function mixSeed(seed: number, n: number, label = ''): number {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ContentVersion } from '../db/changes.js';
 import type { Db } from '../db/open.js';
 import type { ArticleRepository } from '../db/articles.js';
 import type { TaxonomyRepository } from '../db/taxonomy.js';
@@ -23,6 +24,7 @@ export interface ImporterDeps {
   articles: ArticleRepository;
   taxonomy: TaxonomyRepository;
   index: SearchIndex;
+  contentVersion: ContentVersion;
   now?: () => Date;
 }
 
@@ -123,7 +125,11 @@ export function createImporter(deps: ImporterDeps) {
     return existing ? 'updated' : 'imported';
   }
 
-  const storeBatch = db.transaction((batch: Array<{ record: ImportRecord; categoryId: number }>) => batch.map(({ record, categoryId }) => store(record, categoryId)));
+  const storeBatch = db.transaction((batch: Array<{ record: ImportRecord; categoryId: number }>) => {
+    const outcomes = batch.map(({ record, categoryId }) => store(record, categoryId));
+    if (outcomes.some((outcome) => outcome !== 'unchanged')) deps.contentVersion.bump();
+    return outcomes;
+  });
 
   return {
     /** Imports raw records; valid ones are committed in batches, invalid ones reported. */

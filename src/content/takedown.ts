@@ -1,4 +1,5 @@
 import type { ArticleRepository } from '../db/articles.js';
+import type { ContentVersion } from '../db/changes.js';
 import type { Db } from '../db/open.js';
 import type { TakedownRepository } from '../db/takedowns.js';
 import type { SearchIndex } from '../search/engine.js';
@@ -12,6 +13,7 @@ export interface TakedownDeps {
   takedowns: TakedownRepository;
   index: SearchIndex;
   catalog: () => Catalog;
+  contentVersion: ContentVersion;
   now?: () => Date;
 }
 
@@ -58,6 +60,7 @@ export function createTakedownService(deps: TakedownDeps) {
       if (!takedowns.decide(requestId, 'approved', note, at)) throw new TakedownError(`申请 ${requestId} 已经处理过（${request.status}）。`);
       articles.setStatus(request.article_id, 'removed', at);
       index.remove(request.article_id);
+      deps.contentVersion.bump();
       takedowns.audit(requestId, request.article_id, 'approved', note, at);
       return request.article_id;
     }),
@@ -75,6 +78,7 @@ export function createTakedownService(deps: TakedownDeps) {
       const at = now();
       articles.setStatus(articleId, 'published', at);
       reindex(articleId);
+      deps.contentVersion.bump();
       takedowns.audit(null, articleId, 'restored', note, at);
     }),
     list: () => takedowns.list(),

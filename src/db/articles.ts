@@ -174,14 +174,21 @@ export function createArticleRepository(db: Db) {
     ),
     setDuplicateOf: db.prepare<[number | null, number]>('UPDATE articles SET duplicate_of = ? WHERE id = ?'),
     groupMembers: db.prepare<[number, number], GroupMemberRow>(
-      `SELECT id, title, author, source_url FROM articles WHERE (id = ? OR duplicate_of = ?) AND status = 'published' ORDER BY id`,
+      // two indexed lookups; as one OR the planner chose the status index and read every article
+      `SELECT id, title, author, source_url FROM articles WHERE id = ? AND +status = 'published'
+       UNION ALL
+       SELECT id, title, author, source_url FROM articles WHERE duplicate_of = ? AND +status = 'published'
+       ORDER BY id`,
     ),
     months: db.prepare<[], MonthCountRow>(
       `SELECT ${monthExpr} AS month, count(*) AS n FROM articles WHERE status = 'published' GROUP BY month ORDER BY month DESC`,
     ),
     tagCounts: db.prepare<[], { tag_id: number; n: number }>(
-      `SELECT at.tag_id, count(*) AS n FROM article_tags at JOIN articles a ON a.id = at.article_id
-        WHERE a.status = 'published' GROUP BY at.tag_id`,
+      // all links from the tag index, minus those of the (few) removed articles
+      `WITH removed AS (SELECT r.tag_id, count(*) AS n FROM articles a JOIN article_tags r ON r.article_id = a.id
+                         WHERE a.status = 'removed' GROUP BY r.tag_id)
+       SELECT t.tag_id, t.n - coalesce(removed.n, 0) AS n
+         FROM (SELECT tag_id, count(*) AS n FROM article_tags GROUP BY tag_id) t LEFT JOIN removed USING (tag_id)`,
     ),
     neighbourBefore: db.prepare<[number, number, number, number], { id: number; title: string }>(
       `SELECT id, title FROM articles WHERE category_id = ? AND status = 'published'
@@ -191,15 +198,16 @@ export function createArticleRepository(db: Db) {
       `SELECT id, title FROM articles WHERE category_id = ? AND status = 'published'
         AND (published_ts > ? OR (published_ts = ? AND id > ?)) ORDER BY published_ts ASC, id ASC LIMIT 1`,
     ),
-    idRange: db.prepare<[], { lo: number | null; hi: number | null }>("SELECT min(id) AS lo, max(id) AS hi FROM articles WHERE status = 'published'"),
+    // two subqueries, so each is one step down the primary key
+    idRange: db.prepare<[], { lo: number | null; hi: number | null }>('SELECT (SELECT min(id) FROM articles) AS lo, (SELECT max(id) FROM articles) AS hi'),
     publishedAtOrAfter: db.prepare<[number], { id: number }>(
-      "SELECT id FROM articles WHERE id >= ? AND status = 'published' ORDER BY id LIMIT 1",
+      "SELECT id FROM articles WHERE id >= ? AND +status = 'published' ORDER BY id LIMIT 1",
     ),
     publishedInCategoryAtOrAfter: db.prepare<[number, number], { id: number }>(
-      "SELECT id FROM articles WHERE category_id = ? AND id >= ? AND status = 'published' ORDER BY id LIMIT 1",
+      "SELECT id FROM articles WHERE +category_id = ? AND id >= ? AND +status = 'published' ORDER BY id LIMIT 1",
     ),
     firstInCategory: db.prepare<[number], { id: number }>(
-      "SELECT id FROM articles WHERE category_id = ? AND status = 'published' ORDER BY id LIMIT 1",
+      "SELECT id FROM articles WHERE +category_id = ? AND +status = 'published' ORDER BY id LIMIT 1",
     ),
     indexRow: db.prepare<[number], { id: number; title: string; summary: string; plain_text: string; published_ts: number; category_id: number }>(
       'SELECT id, title, summary, plain_text, published_ts, category_id FROM articles WHERE id = ?',

@@ -1,12 +1,20 @@
 import type { Db } from './open.js';
 
 /**
- * A value that changes whenever the database content may have changed: data_version moves when
- * another connection (an import or takedown CLI) commits, total_changes when this one writes.
- * Caches compare it instead of being told about every write.
+ * The content version: a number in the database that every change of published content bumps in
+ * the same transaction (imports, takedowns, restores), so it is right across processes too. View
+ * counts do not bump it: a page's ETag and caches then live for a rotation window, and the count
+ * shown may lag that long.
  */
-export function createChangeTracker(db: Db): () => string {
-  const dataVersion = db.prepare<[], { v: number }>('PRAGMA data_version');
-  const totalChanges = db.prepare<[], { n: number }>('SELECT total_changes() AS n');
-  return () => `${dataVersion.get()!.v}:${totalChanges.get()!.n}`;
+export function createContentVersion(db: Db) {
+  const read = db.prepare<[], { value: number }>("SELECT value FROM site_meta WHERE key = 'content_version'");
+  const bump = db.prepare("UPDATE site_meta SET value = value + 1 WHERE key = 'content_version'");
+  return {
+    current: (): string => String(read.get()?.value ?? 0),
+    bump: (): void => {
+      bump.run();
+    },
+  };
 }
+
+export type ContentVersion = ReturnType<typeof createContentVersion>;

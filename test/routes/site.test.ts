@@ -218,16 +218,17 @@ describe('bad input', () => {
 
   it('a removed article answers 410 and leaves lists and search', async () => {
     const victim = app.services.articles.latest(0, 1)[0]!;
-    app.services.articles.setStatus(victim.id, 'removed', new Date().toISOString());
-    app.services.index.remove(victim.id);
+    const request = app.services.takedown.file({ articleId: victim.id, claimant: 'x', email: 'x@example.com', reason: '测试下架流程的理由' });
+    app.services.takedown.approve(request);
     try {
       const res = await get(`/articles/${victim.id}`);
       expect(res.statusCode).toBe(410);
       expect(res.body).toContain('下架');
       expect((await get('/')).body).not.toContain(`href="/articles/${victim.id}"`);
     } finally {
-      app.services.articles.setStatus(victim.id, 'published', new Date().toISOString());
+      app.services.takedown.restore(victim.id);
     }
+    expect((await get('/')).body).toContain(`href="/articles/${victim.id}"`);
   });
 });
 
