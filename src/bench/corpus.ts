@@ -1,6 +1,6 @@
 import type { RawRecord } from '../content/records.js';
-import {
 import { seededRandom } from '../site/random.js';
+import {
   AUTHORS,
   CJK_WORDS,
   CLAUSE_OPENERS,
