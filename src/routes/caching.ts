@@ -41,10 +41,10 @@ declare module 'fastify' {
 /**
  * Conditional requests and a rendered-page cache. Every page is a function of the database
  * content and the widget rotation window, so their pair is the ETag: a matching If-None-Match is
- * answered 304 before any handler runs, and a page already rendered for this ETag is sent from
+ * answered 304 before anything else runs, and a page already rendered for this ETag is sent from
  * memory, compressed once per encoding. Pages say `no-cache`, so browsers always revalidate and a
- * takedown shows at once, while a revalidation costs almost nothing. The lookup runs as a
- * preHandler, after per-route rate limits.
+ * takedown shows at once, while a revalidation costs almost nothing. The page lookup runs as a
+ * preHandler, after the security headers and per-route rate limits.
  */
 const caching: FastifyPluginAsync = async (app) => {
   const pages = new Map<string, CachedPage>();
@@ -78,16 +78,22 @@ const caching: FastifyPluginAsync = async (app) => {
     return body;
   }
 
-  app.addHook('preHandler', async (request, reply) => {
+  // Registered before the security headers: a 304 carries no body for them to protect.
+  app.addHook('onRequest', async (request, reply) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || UNCACHED.test(request.url)) return;
     const etag = `W/"${app.services.changes()}-${app.services.widgets.window()}"`;
     request.pageEtag = etag;
     reply.header('ETag', etag).header('Cache-Control', 'no-cache');
     const candidates = request.headers['if-none-match'];
-    if (candidates && candidates.split(',').some((c) => c.trim() === etag || c.trim() === '*')) {
+    if (candidates && (candidates === etag || candidates.split(',').some((c) => c.trim() === etag || c.trim() === '*'))) {
       return reply.code(304).send();
     }
-    const page = request.method === 'GET' ? pages.get(request.url) : undefined;
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const etag = request.pageEtag;
+    if (!etag || request.method !== 'GET') return;
+    const page = pages.get(request.url);
     if (page && page.etag === etag) {
       const encoding = page.variants.identity!.length >= COMPRESS_MIN_BYTES ? preferredEncoding(request) : 'identity';
       return reply.send(send(reply, page, encoding));
