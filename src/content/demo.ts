@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTENT_DIR } from '../paths.js';
-import { LINUX_COMMAND_AUTHOR, linuxCommands, type LinuxCommand } from './linux-command.js';
+import { linuxCommandAuthor, linuxCommands, type LinuxCommand } from './linux-command.js';
 import type { Importer, ImportSummary } from './importer.js';
 import { parseImportText, type RawRecord } from './records.js';
 
@@ -20,7 +20,7 @@ function fractionOf(name: string): number {
 }
 
 /** A linux-command article as a repost record. */
-export function commandRecord(command: LinuxCommand): RawRecord {
+export function commandRecord(command: LinuxCommand, author = linuxCommandAuthor()): RawRecord {
   // the package's article starts with the command name as a setext heading: the page shows the title
   const body = command.markdown.replace(/^\s*[^\n]+\n=+\s*\n/, '').trim();
   const tags = ['Linux'];
@@ -34,7 +34,7 @@ export function commandRecord(command: LinuxCommand): RawRecord {
       title: `${command.name} 命令：${command.description.replace(/[。.]$/, '')}`,
       published_at: new Date(publishedTs * 1000).toISOString(),
       source_url: command.sourceUrl,
-      author: LINUX_COMMAND_AUTHOR,
+      author,
       category: 'systems-containers',
       tags,
       type: 'repost',
@@ -60,7 +60,8 @@ function markdownFiles(dir: string): string[] {
 
 /** Every demo record: linux-command reposts, then our originals in content/originals. */
 export function demoRecords(contentDir = CONTENT_DIR): { records: RawRecord[]; problems: string[] } {
-  const records = linuxCommands().map(commandRecord);
+  const author = linuxCommandAuthor();
+  const records = linuxCommands().map((command) => commandRecord(command, author));
   const problems: string[] = [];
   for (const path of markdownFiles(join(contentDir, 'originals'))) {
     const parsed = parseImportText(path, readFileSync(path, 'utf8'));

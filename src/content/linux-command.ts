@@ -7,7 +7,13 @@ const require = createRequire(import.meta.url);
 const PACKAGE_DIR = dirname(require.resolve('linux-command/package.json'));
 /** Where each command article lives in the package's repository: the 原文链接 of our reposts. */
 export const LINUX_COMMAND_SOURCE = 'https://github.com/jaywcjlove/linux-command/blob/master/command/';
-export const LINUX_COMMAND_AUTHOR = 'jaywcjlove';
+const packageSchema = z.object({ author: z.union([z.string(), z.object({ name: z.string() })]) });
+
+/** The package author's name as package.json gives it, without the e-mail address. */
+export function linuxCommandAuthor(): string {
+  const { author } = packageSchema.parse(JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')));
+  return (typeof author === 'string' ? author : author.name).replace(/\s*<[^>]*>\s*/, '').trim();
+}
 
 const dataSchema = z.record(z.string(), z.object({ n: z.string(), p: z.string(), d: z.string() }));
 

@@ -106,7 +106,7 @@ describe('article pages', () => {
     const res = await get(`/articles/${id}`);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<dt>原文链接</dt><dd><a href="https://github.com/jaywcjlove/linux-command/blob/master/command/tar.md" rel="nofollow noopener noreferrer">');
-    expect(res.body).toContain('<dt>原作者</dt><dd>jaywcjlove</dd>');
+    expect(res.body).toContain('<dt>原作者</dt><dd>kenny wang</dd>');
     expect(res.body).toContain(`href="/takedown?article=${id}"`);
     expect(res.body).toContain('"isBasedOn":"https://github.com/jaywcjlove/linux-command/blob/master/command/tar.md"');
     expect(res.body).toMatch(/class="(prev|next)" rel="(prev|next)" href="\/articles\/\d+"/);
