@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectImportFiles, recordsOfFiles } from '../../src/content/files.js';
 import type { Rejection } from '../../src/content/records.js';
@@ -107,40 +108,64 @@ describe('import CLI', () => {
     expect(clean.stdout).toMatch(/^imported 0, updated 0, unchanged 2, rejected 0 /);
   });
 
-  it('survives being killed mid-import: the database stays consistent and a re-run finishes', async () => {
+  it('survives kill -9 at random points: the database stays consistent and a re-run finishes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xunwen-crash-'));
     const file = join(dir, 'big.jsonl');
-    const body = '容器网络与命名空间的验证。'.repeat(150);
-    writeFileSync(file, Array.from({ length: 6000 }, (_, i) => JSON.stringify({ title: `第 ${i} 篇`, published_at: '2022-01-01', source_url: `https://example.com/big/${i}`, category: 'systems-containers', body })).join('\n'));
+    const TOTAL = 6000;
+    // distinct bodies, so the duplicate detector does real work as well
+    writeFileSync(
+      file,
+      Array.from({ length: TOTAL }, (_, i) => JSON.stringify({ title: `第 ${i} 篇`, published_at: '2022-01-01', source_url: `https://example.com/big/${i}`, category: 'systems-containers', tags: ['Docker', `批次${i % 7}`], body: `第 ${i} 篇：${'容器网络与命名空间的验证。'.repeat(40)}${i.toString(36).repeat(30)}` })).join('\n'),
+    );
     const dbPath = join(dir, 'crash.db');
-    const child = spawn(NODE, cliArgs(file), { env: { ...process.env, DATABASE_PATH: dbPath }, stdio: 'ignore' });
-    // kill once the first batches have committed
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        try {
-          const probe = new Database(dbPath, { readonly: true, fileMustExist: true });
-          const n = (probe.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
-          probe.close();
-          if (n >= 500) {
-            clearInterval(timer);
-            resolve();
+    const countRows = (sql: string) => {
+      const probe = new Database(dbPath, { readonly: true, fileMustExist: true });
+      try {
+        return (probe.prepare(sql).get() as { n: number }).n;
+      } finally {
+        probe.close();
+      }
+    };
+    const random = fc.sample(fc.integer({ min: 1, max: 4 }), { numRuns: 3, seed: 42 });
+    let previous = 0;
+    for (const batches of random) {
+      const child = spawn(NODE, cliArgs(file), { env: { ...process.env, DATABASE_PATH: dbPath }, stdio: 'ignore' });
+      // kill at a random point: after a random number of further batches have committed
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          try {
+            if (countRows('SELECT count(*) AS n FROM articles') >= previous + batches * 500) {
+              clearInterval(timer);
+              resolve();
+            }
+          } catch {
+            // not created yet
           }
-        } catch {
-          // not created yet
-        }
-      }, 20);
-    });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-    const check = new Database(dbPath);
-    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
-    const partial = (check.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
-    const indexed = (check.prepare('SELECT count(*) AS n FROM search_docs').get() as { n: number }).n;
-    check.close();
-    expect(partial % 500).toBe(0);
-    expect(indexed).toBe(partial);
-    expect(partial).toBeLessThan(6000);
+        }, 5);
+      });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const check = new Database(dbPath);
+      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+      const partial = (check.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
+      // every article is all there or not at all: its index entry, its tags, its signature
+      const whole = (check.prepare(
+        `SELECT count(*) AS n FROM articles a
+          WHERE EXISTS (SELECT 1 FROM search_docs d WHERE d.article_id = a.id)
+            AND (SELECT count(*) FROM article_tags t WHERE t.article_id = a.id) = 2
+            AND EXISTS (SELECT 1 FROM article_signatures s WHERE s.article_id = a.id)`,
+      ).get() as { n: number }).n;
+      const indexed = (check.prepare('SELECT count(*) AS n FROM search_docs').get() as { n: number }).n;
+      check.close();
+      expect(partial % 500).toBe(0);
+      expect(partial).toBeGreaterThan(previous);
+      expect(whole).toBe(partial);
+      expect(indexed).toBe(partial);
+      previous = partial;
+    }
+    expect(previous).toBeLessThan(TOTAL);
     const rerun = await run(NODE, cliArgs(file), { env: { ...process.env, DATABASE_PATH: dbPath } });
-    expect(rerun.stdout).toMatch(new RegExp(`^imported ${6000 - partial}, updated 0, unchanged ${partial}, rejected 0`));
-  });
+    expect(rerun.stdout).toMatch(new RegExp(`^imported ${TOTAL - previous}, updated 0, unchanged ${previous}, rejected 0`));
+    expect(countRows("SELECT count(*) AS n FROM search_index WHERE search_index MATCH '\"验证\"'")).toBe(TOTAL);
+  }, 120_000);
 });
