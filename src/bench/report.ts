@@ -265,32 +265,39 @@ export function renderSection(report: BenchReport): string {
   return [header, importSection(report), searchSection(report), memorySection(report), httpSection(report)].join('\n\n') + '\n';
 }
 
-/** Splits an existing BENCHMARKS.md into its size sections (the preamble is always rewritten). */
-export function parseSections(text: string): Map<number, string> {
-  const sections = new Map<number, string>();
-  let current: { docs: number; lines: string[] } | undefined;
+/**
+ * Splits an existing BENCHMARKS.md into its size sections and any other `## ` sections (such as
+ * the load test's), which are kept as they are. The preamble is always rewritten.
+ */
+export function parseSections(text: string): { sizes: Map<number, string>; others: Map<string, string> } {
+  const sizes = new Map<number, string>();
+  const others = new Map<string, string>();
+  let current: { docs: number | undefined; heading: string; lines: string[] } | undefined;
   const close = () => {
-    if (current) sections.set(current.docs, current.lines.join('\n').trimEnd() + '\n');
+    if (!current) return;
+    const body = current.lines.join('\n').trimEnd() + '\n';
+    if (current.docs !== undefined) sizes.set(current.docs, body);
+    else if (current.heading !== '## How to read these numbers') others.set(current.heading, body);
   };
   let inFence = false;
   for (const line of text.split('\n')) {
     if (line.startsWith('```')) inFence = !inFence;
-    const heading = inFence ? null : SECTION_HEADING.exec(line);
-    if (heading) {
+    if (!inFence && line.startsWith('## ')) {
       close();
-      current = { docs: Number(heading[1]!.replace(/,/g, '')), lines: [line] };
+      const size = SECTION_HEADING.exec(line);
+      current = { docs: size ? Number(size[1]!.replace(/,/g, '')) : undefined, heading: line.trim(), lines: [line] };
     } else if (current) {
       current.lines.push(line);
     }
   }
   close();
-  return sections;
+  return { sizes, others };
 }
 
-/** Writes `section` for `docs` into the file, keeping the sections of other sizes, smallest first. */
+/** Writes `section` for `docs` into the file, keeping other sizes (smallest first) and other sections. */
 export function writeReport(path: string, docs: number, section: string): void {
-  const sections = existsSync(path) ? parseSections(readFileSync(path, 'utf8')) : new Map<number, string>();
-  sections.set(docs, section);
-  const ordered = [...sections.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
-  writeFileSync(path, `${FILE_HEADER}\n${ordered.join('\n')}`);
+  const { sizes, others } = existsSync(path) ? parseSections(readFileSync(path, 'utf8')) : { sizes: new Map<number, string>(), others: new Map<string, string>() };
+  sizes.set(docs, section);
+  const ordered = [...sizes.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
+  writeFileSync(path, `${FILE_HEADER}\n${[...ordered, ...others.values()].join('\n')}`);
 }
