@@ -63,17 +63,16 @@ export function createImporter(deps: ImporterDeps) {
     return id;
   }
 
-  /** Links an article to the group of a near-identical earlier one, if there is one. */
-  function linkDuplicates(id: number, plainText: string) {
-    const signature = minhash(plainText);
-    const keys = signature ? bandKeys(signature) : [];
-    articles.setSignature(id, signature && signatureToBuffer(signature), keys);
-    const match = signature
-      ? articles
-          .signatureCandidates(id, keys)
-          .find((candidate) => similarity(signature, signatureFromBuffer(candidate.signature)) >= DUPLICATE_SIMILARITY)
-      : undefined;
-    articles.setDuplicateOf(id, match ? (match.duplicate_of ?? match.article_id) : null);
+  /**
+   * The group of a near-identical earlier article, if there is one: found before the row is
+   * written, so the row is written once (a second UPDATE of a large row cost more than the insert).
+   */
+  function duplicateGroup(existingId: number | undefined, signature: Uint32Array | undefined, keys: number[]): number | null {
+    if (!signature) return null;
+    const match = articles
+      .signatureCandidates(existingId ?? Number.MAX_SAFE_INTEGER, keys)
+      .find((candidate) => similarity(signature, signatureFromBuffer(candidate.signature)) >= DUPLICATE_SIMILARITY);
+    return match ? (match.duplicate_of ?? match.article_id) : null;
   }
 
   type Outcome = 'imported' | 'updated' | 'unchanged';
@@ -85,6 +84,8 @@ export function createImporter(deps: ImporterDeps) {
     const existing = articles.byExternalKey(externalKey);
     if (existing && existing.content_hash === hash) return 'unchanged';
     const rendered = renderMarkdown(record.body);
+    const signature = minhash(rendered.plainText);
+    const bandKeysOfArticle = signature ? bandKeys(signature) : [];
     const publishedTs = Math.floor(record.published_at.getTime() / 1000);
     const id = articles.write(
       {
@@ -104,11 +105,12 @@ export function createImporter(deps: ImporterDeps) {
         plainText: rendered.plainText,
         contentHash: hash,
         tagIds,
+        duplicateOf: duplicateGroup(existing?.id, signature, bandKeysOfArticle),
       },
       existing?.id,
       now().toISOString(),
     );
-    linkDuplicates(id, rendered.plainText);
+    articles.setSignature(id, signature && signatureToBuffer(signature), bandKeysOfArticle);
     // a removed article stays removed (and out of the index) however often it is re-imported
     if (existing?.status !== 'removed') {
       index.upsert({

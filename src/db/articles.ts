@@ -83,6 +83,8 @@ export interface ArticleWrite {
   plainText: string;
   contentHash: string;
   tagIds: number[];
+  /** Lead of the near-duplicate group this article joins, if any. */
+  duplicateOf: number | null;
 }
 
 export interface MonthCountRow {
@@ -105,14 +107,15 @@ export function createArticleRepository(db: Db) {
     ),
     insert: db.prepare(
       `INSERT INTO articles (external_key, title, author, type, source_url, published_at, published_ts, imported_at, updated_at,
-                             views, category_id, summary, body_md, body_html, toc_html, plain_text, content_hash)
+                             views, category_id, summary, body_md, body_html, toc_html, plain_text, content_hash, duplicate_of)
        VALUES (@externalKey, @title, @author, @type, @sourceUrl, @publishedAt, @publishedTs, @now, @now,
-               @views, @categoryId, @summary, @bodyMd, @bodyHtml, @tocHtml, @plainText, @contentHash)`,
+               @views, @categoryId, @summary, @bodyMd, @bodyHtml, @tocHtml, @plainText, @contentHash, @duplicateOf)`,
     ),
     update: db.prepare(
       `UPDATE articles SET title = @title, author = @author, type = @type, source_url = @sourceUrl, published_at = @publishedAt,
               published_ts = @publishedTs, updated_at = @now, views = max(views, @views), category_id = @categoryId, summary = @summary,
-              body_md = @bodyMd, body_html = @bodyHtml, toc_html = @tocHtml, plain_text = @plainText, content_hash = @contentHash
+              body_md = @bodyMd, body_html = @bodyHtml, toc_html = @tocHtml, plain_text = @plainText, content_hash = @contentHash,
+              duplicate_of = @duplicateOf
         WHERE id = @id`,
     ),
     deleteTags: db.prepare<[number]>('DELETE FROM article_tags WHERE article_id = ?'),
@@ -172,7 +175,6 @@ export function createArticleRepository(db: Db) {
       `SELECT s.article_id, s.signature, a.duplicate_of FROM article_signatures s JOIN articles a ON a.id = s.article_id
         WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY s.article_id`,
     ),
-    setDuplicateOf: db.prepare<[number | null, number]>('UPDATE articles SET duplicate_of = ? WHERE id = ?'),
     groupMembers: db.prepare<[number, number], GroupMemberRow>(
       // two indexed lookups; as one OR the planner chose the status index and read every article
       `SELECT id, title, author, source_url FROM articles WHERE id = ? AND +status = 'published'
@@ -277,9 +279,6 @@ export function createArticleRepository(db: Db) {
       const ids = new Set<number>();
       for (const key of bandKeys) for (const row of stmts.bandMembers.all(key, id)) ids.add(row.article_id);
       return ids.size > 0 ? stmts.signatures.all(JSON.stringify([...ids])) : [];
-    },
-    setDuplicateOf: (id: number, leadId: number | null) => {
-      stmts.setDuplicateOf.run(leadId, id);
     },
     /** The published lead and copies of a duplicate group, oldest first. */
     groupMembers: (leadId: number) => stmts.groupMembers.all(leadId, leadId),
