@@ -78,3 +78,24 @@ describe('HTTP caching', () => {
     expect(res.json()).toEqual({ status: 'ok', articles: 5 });
   });
 });
+
+describe('rate limits on search and the API', () => {
+  it('answer 429 with Retry-After, as a page on /search and as JSON on /api', async () => {
+    const limited = await buildTestApp({ records: [articleRecord()], config: { RATE_LIMIT_PER_MINUTE: '3' } });
+    try {
+      for (let i = 0; i < 3; i++) expect((await limited.inject({ url: `/api/search?q=a${i}`, remoteAddress: '203.0.113.9' })).statusCode).toBe(200);
+      const api = await limited.inject({ url: '/api/search?q=b', remoteAddress: '203.0.113.9' });
+      expect(api.statusCode).toBe(429);
+      expect(api.headers['retry-after']).toBeDefined();
+      expect(api.json()).toMatchObject({ status: 429, error: expect.stringContaining('请求太频繁') });
+      for (let i = 0; i < 3; i++) await limited.inject({ url: `/search?q=c${i}`, remoteAddress: '203.0.113.9' });
+      const page = await limited.inject({ url: '/search?q=d', remoteAddress: '203.0.113.9' });
+      expect(page.statusCode).toBe(429);
+      expect(page.body).toContain('<p class="status">429</p>');
+      // another client is not affected
+      expect((await limited.inject({ url: '/search?q=d', remoteAddress: '203.0.113.10' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
