@@ -93,7 +93,7 @@ export function createImporter(deps: ImporterDeps) {
         title: record.title,
         author: record.author,
         type: record.type,
-        sourceUrl: record.type === 'repost' ? (record.source_url ?? null) : (record.source_url ?? null),
+        sourceUrl: record.source_url ?? null,
         publishedAt: record.published_at.toISOString(),
         publishedTs,
         views: record.views,
