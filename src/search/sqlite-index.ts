@@ -7,6 +7,8 @@ import { indexFields, indexTokens, phraseExpression, termPhrase } from './tokeni
 
 /** Match sets up to this size are ranked fully by BM25; larger ones by tier, then recency. */
 export const FULL_RANK_LIMIT = 2000;
+/** A single term with up to this many matches is ranked from the documents' text in JS. */
+export const TEXT_RANK_LIMIT = 200;
 /** How many documents per word the related fallback considers. */
 const RELATED_CANDIDATES_PER_WORD = 1000;
 const KEY_ID_SPACE = 2 ** 24;
@@ -120,6 +122,7 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #cache = new Map<string, SearchPage>();
   /** How many documents hold a common word (for BM25's IDF), cleared with the result cache. */
   readonly #documentFrequency = new Map<string, number>();
+  #indexedDocuments: number | undefined;
   readonly #changes: (() => string) | undefined;
   readonly #cacheEntries: number;
   #cacheVersion = '';
@@ -167,6 +170,7 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#stmts.setKey.run(doc.id, key);
     this.#cache.clear();
     this.#documentFrequency.clear();
+    this.#indexedDocuments = undefined;
   }
 
   remove(id: number): void {
@@ -176,12 +180,14 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#stmts.dropKey.run(id);
     this.#cache.clear();
     this.#documentFrequency.clear();
+    this.#indexedDocuments = undefined;
   }
 
   clear(): void {
     this.#db.exec("INSERT INTO search_index (search_index) VALUES ('delete-all'); DELETE FROM search_docs;");
     this.#cache.clear();
     this.#documentFrequency.clear();
+    this.#indexedDocuments = undefined;
   }
 
   search(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage {
@@ -192,6 +198,7 @@ export class SqliteSearchIndex implements SearchIndex {
       if (version !== this.#cacheVersion) {
         this.#cache.clear();
         this.#documentFrequency.clear();
+        this.#indexedDocuments = undefined;
         this.#cacheVersion = version;
       }
     }
@@ -227,6 +234,7 @@ export class SqliteSearchIndex implements SearchIndex {
     if (probe.length <= FULL_RANK_LIMIT) {
       const total = probe.length;
       if (total === 0 || offset >= total) return { total, hits: [] };
+      if (total <= TEXT_RANK_LIMIT && query.include.length === 1) return this.#rankFromTexts(query, probe.map((row) => row.key), offset, limit);
       const tierOf = this.#tiersOf(query, matchPlan, probe.map((row) => row.key));
       const ranked = this.#stmts.scored
         .all(matchPlan.all)
@@ -280,6 +288,34 @@ export class SqliteSearchIndex implements SearchIndex {
       skip = 0;
     }
     return { total, hits };
+  }
+
+  /**
+   * A single term with few matches, ranked from the documents' own text: its document frequency is
+   * the match count already known, so FTS5's bm25() (which would evaluate the query once more to
+   * count it) is not needed.
+   */
+  #rankFromTexts(query: ParsedQuery, keys: number[], offset: number, limit: number): SearchPage {
+    const term = query.include[0]!;
+    const texts = this.#loadTexts(keys.map(idOfKey));
+    const docs = keys.map((key) => texts.get(idOfKey(key)));
+    const scores = bm25Scores(docs, termVariants(term).map((word) => ({ word, documents: keys.length })), this.#documentCount());
+    const ranked = keys.map((key, i) => {
+      const doc = docs[i];
+      const title = doc ? normalizeText(doc.title) : '';
+      const tags = doc ? doc.tags.map(normalizeText) : [];
+      const holds = (within: string[]) => termVariants(term).some((v) => within.some((f) => termOccursIn(v, f)));
+      const tier: Tier = holds([title]) ? 0 : holds([title, ...tags]) ? 1 : 2;
+      return { key, tier, score: scores[i]! };
+    });
+    ranked.sort((a, b) => a.tier - b.tier || b.score - a.score || b.key - a.key);
+    return { total: keys.length, hits: ranked.slice(offset, offset + limit).map((row) => ({ id: idOfKey(row.key), tier: row.tier })) };
+  }
+
+  /** Documents in the index (for IDF), remembered until the next write. */
+  #documentCount(): number {
+    this.#indexedDocuments ??= this.#stmts.documents.get()!.n;
+    return this.#indexedDocuments;
   }
 
   /**
@@ -351,7 +387,7 @@ export class SqliteSearchIndex implements SearchIndex {
     // count every document holding each common word, per call.
     const texts = this.#loadTexts(shortlist.map(([key]) => idOfKey(key)));
     const normalizedWords = words.map(normalizeText);
-    const total = this.#stmts.documents.get()!.n;
+    const total = this.#documentCount();
     const scores = bm25Scores(
       shortlist.map(([key]) => texts.get(idOfKey(key))),
       normalizedWords.map((word, i) => ({ word, documents: documentFrequency[i]! })),
