@@ -1,6 +1,9 @@
 import { normalizeText } from '../search/normalize.js';
 
-/** Hash functions in a signature: 8 LSH bands of 4 rows. */
+/**
+ * Bins in a signature: 8 LSH bands of 4 rows. Signatures are stored: any change to how they are
+ * computed makes stored ones incomparable with new ones, so they must then be recomputed.
+ */
 export const SIGNATURE_SIZE = 32;
 export const BANDS = 8;
 const ROWS = SIGNATURE_SIZE / BANDS;
@@ -10,39 +13,121 @@ export const MIN_SIGNATURE_CHARS = 200;
 /** Estimated share of common shingles (Jaccard) from which two texts are the same article. */
 export const DUPLICATE_SIMILARITY = 0.7;
 
-const SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => Math.imul(i + 1, 0x9e3779b1) >>> 0);
+/** log2(SIGNATURE_SIZE): a shingle's bin is the top bits of its hash. */
+const BIN_BITS = 5;
+const SHINGLE_SEED = 0x9e3779b1;
 
-function fnv1a(text: string, start: number, end: number): number {
-  let hash = 2166136261;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash >>> 0;
-}
-
-/** murmur3's finaliser: spreads one 32-bit value, seeded, into another. */
-function mix(value: number, seed: number): number {
-  let h = (value ^ seed) >>> 0;
+/** murmur3's finaliser: spreads one 32-bit value into another. */
+function mix(value: number): number {
+  let h = value;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**
+ * Where an empty bin borrows from: for bin i, the other bins in a fixed pseudo-random order; the
+ * first filled one is copied. Two texts with the same empty bins copy from the same place, which
+ * keeps the agreement probability equal to the Jaccard similarity (optimal densification,
+ * Shrivastava 2017, with the probe sequence drawn once instead of hashed per attempt).
+ */
+const PROBES = (() => {
+  const probes = new Uint8Array(SIGNATURE_SIZE * (SIGNATURE_SIZE - 1));
+  let state = 0x2545f491;
+  for (let bin = 0; bin < SIGNATURE_SIZE; bin++) {
+    const others = Array.from({ length: SIGNATURE_SIZE }, (_, k) => k).filter((k) => k !== bin);
+    for (let k = others.length - 1; k > 0; k--) {
+      state = mix(state + 0x6d2b79f5);
+      const j = state % (k + 1);
+      [others[k], others[j]] = [others[j]!, others[k]!];
+    }
+    probes.set(others, bin * (SIGNATURE_SIZE - 1));
+  }
+  return probes;
+})();
+
+/** Per BMP code unit: 0 not yet known, 1 a letter or digit, 2 anything else. */
+const unitClass = new Uint8Array(0x10000);
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+function isLetterOrDigit(char: string): boolean {
+  return LETTER_OR_DIGIT.test(char);
+}
+
+/**
  * MinHash signature over 3-character shingles of the text's letters and digits (normalised; white
  * space and punctuation dropped, so layout and full/half-width punctuation do not matter).
+ * Undefined when the text has fewer than MIN_SIGNATURE_CHARS letters and digits.
  */
 export function minhash(text: string): Uint32Array | undefined {
-  const compact = normalizeText(text).replace(/[^\p{L}\p{N}]/gu, '');
-  if (compact.length < MIN_SIGNATURE_CHARS) return undefined;
-  const shingles = new Set<number>();
-  for (let i = 0; i + SHINGLE <= compact.length; i++) shingles.add(fnv1a(compact, i, i + SHINGLE));
+  return minhashOfNormalized(normalizeText(text));
+}
+
+/**
+ * minhash() of text that is already normalizeText() output. One-permutation hashing: one hash per
+ * shingle, its top bits choose one of SIGNATURE_SIZE bins and each bin keeps its least hash; bins
+ * no shingle fell into are filled by densification.
+ */
+export function minhashOfNormalized(normalized: string): Uint32Array | undefined {
   const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
-  for (const shingle of shingles) {
-    for (let k = 0; k < SIGNATURE_SIZE; k++) {
-      const h = mix(shingle, SEEDS[k]!);
-      if (h < signature[k]!) signature[k] = h;
+  let filled = 0; // bit b set: bin b holds a hash
+  let kept = 0; // letters and digits seen, in code units
+  let previous = 0;
+  let beforePrevious = 0;
+  const n = normalized.length;
+  for (let i = 0; i < n; i++) {
+    const code = normalized.charCodeAt(i);
+    let units = 1;
+    if (code < 128) {
+      // ASCII digits and letters
+      if (code < 48 || (code > 57 && code < 65) || (code > 90 && code < 97) || code > 122) continue;
+    } else if (code < 0xd800 || code > 0xdfff) {
+      let cls = unitClass[code]!;
+      if (cls === 0) unitClass[code] = cls = isLetterOrDigit(normalized[i]!) ? 1 : 2;
+      if (cls === 2) continue;
+    } else {
+      // astral letters (a surrogate pair) count as two units, as they did in the shingled string;
+      // lone surrogates are not letters
+      if (code > 0xdbff || i + 1 >= n || (normalized.charCodeAt(i + 1) & 0xfc00) !== 0xdc00) continue;
+      if (!isLetterOrDigit(normalized.slice(i, i + 2))) {
+        i++;
+        continue;
+      }
+      units = 2;
+    }
+    for (let u = 0; u < units; u++) {
+      const unit = normalized.charCodeAt(i + u);
+      if (++kept >= SHINGLE) {
+        // FNV-1a over the three units, then an avalanche so the top bits are usable as a bin
+        let h = Math.imul(2166136261 ^ beforePrevious, 16777619);
+        h = Math.imul(h ^ previous, 16777619);
+        h = mix(Math.imul(h ^ unit, 16777619) ^ SHINGLE_SEED);
+        const bin = h >>> (32 - BIN_BITS);
+        filled |= 1 << bin;
+        if (h < signature[bin]!) signature[bin] = h;
+      }
+      beforePrevious = previous;
+      previous = unit;
+    }
+    i += units - 1;
+  }
+  if (kept < MIN_SIGNATURE_CHARS) return undefined;
+  if (filled !== -1) densify(signature, filled);
+  return signature;
+}
+
+function densify(signature: Uint32Array, filled: number): void {
+  for (let bin = 0; bin < SIGNATURE_SIZE; bin++) {
+    if (filled & (1 << bin)) continue;
+    const probes = bin * (SIGNATURE_SIZE - 1);
+    for (let k = 0; k < SIGNATURE_SIZE - 1; k++) {
+      const source = PROBES[probes + k]!;
+      if (filled & (1 << source)) {
+        signature[bin] = signature[source]!;
+        break;
+      }
     }
   }
-  return signature;
 }
 
 /** Estimated Jaccard similarity: the share of positions where two signatures agree. */

@@ -23,6 +23,9 @@ function fold(ch: string): FoldedChar {
     const space = text === '' || SPACE_OR_CONTROL.test(text);
     folded = { text, space, traditional: !space && (toSimplifiedChar(text) ?? text) !== text };
     foldCache.set(ch, folded);
+    if (ch.length === 1 && (ch < '\ud800' || ch > '\udfff') && (space || text.length === 1)) {
+      unitFold[ch.charCodeAt(0)] = ONE_UNIT | (space ? SPACE : text.charCodeAt(0)) | (folded.traditional ? TRADITIONAL : 0);
+    }
   }
   return folded;
 }
@@ -40,7 +43,99 @@ export interface MappedText {
  * phrases), white space and control characters collapsed to one space, trimmed.
  */
 export function normalizeText(input: string): string {
-  return normalizeWithMap(input).text;
+  const n = input.length;
+  let out = outputBuffer(n);
+  let length = 0;
+  let pendingSpace = false;
+  let traditional = false;
+  for (let i = 0; i < n; i++) {
+    const code = input.charCodeAt(i);
+    if (code < 128) {
+      if (code <= 32 || code === 127) {
+        pendingSpace = true;
+        continue;
+      }
+      if (pendingSpace && length > 0) out[length++] = 32;
+      pendingSpace = false;
+      out[length++] = code >= 65 && code <= 90 ? code + 32 : code;
+      continue;
+    }
+    const cached = code < 0xd800 || code > 0xdfff ? unitFold[code]! : 0;
+    if (cached & ONE_UNIT) {
+      if (cached & SPACE) {
+        pendingSpace = true;
+        continue;
+      }
+      if (pendingSpace && length > 0) out[length++] = 32;
+      pendingSpace = false;
+      if (cached & TRADITIONAL) traditional = true;
+      out[length++] = cached & 0xffff;
+      continue;
+    }
+    // the rare rest: a surrogate pair, a lone surrogate, a first sighting, or a fold into several units
+    let ch: string;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < n && (input.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      ch = input.slice(i, i + 2);
+      i++;
+    } else {
+      ch = input[i]!;
+    }
+    const folded = fold(ch);
+    if (folded.space) {
+      pendingSpace = true;
+      continue;
+    }
+    // every input unit so far gave at most one output unit: the rest of the input, this fold and
+    // one space fit if the buffer holds that much
+    if (length + folded.text.length + 1 + (n - i) > out.length) out = growOutput(out, length + folded.text.length + 1 + (n - i));
+    if (pendingSpace && length > 0) out[length++] = 32;
+    pendingSpace = false;
+    traditional ||= folded.traditional;
+    for (let k = 0; k < folded.text.length; k++) out[length++] = folded.text.charCodeAt(k);
+  }
+  const text = unitsToString(out, length);
+  return traditional ? text.replace(HAN_RUN, (run) => toSimplifiedPhrases(run) ?? run) : text;
+}
+
+/*
+ * normalizeText's fast path: a fold cache per BMP code unit (no string per character, no Map
+ * look-up) and the output written as code units into a reused buffer. The flag ONE_UNIT marks a
+ * cached fold to one code unit (held in the low 16 bits) or to white space; anything else takes
+ * the general path through fold().
+ */
+const ONE_UNIT = 1 << 16;
+const SPACE = 1 << 17;
+const TRADITIONAL = 1 << 18;
+const unitFold = new Int32Array(0x10000);
+/** Output buffers up to this many units are kept for the next call; a huge text's is let go. */
+const SHARED_OUTPUT_MAX = 1 << 17;
+let sharedOutput = new Uint16Array(4096);
+
+function outputBuffer(inputLength: number): Uint16Array {
+  if (sharedOutput.length >= inputLength) return sharedOutput;
+  const out = new Uint16Array(inputLength * 2);
+  if (out.length <= SHARED_OUTPUT_MAX) sharedOutput = out;
+  return out;
+}
+
+function growOutput(out: Uint16Array, needed: number): Uint16Array {
+  const grown = outputBuffer(needed);
+  grown.set(out);
+  return grown;
+}
+
+// Buffer's UTF-16LE decoding copies the units as they are (lone surrogates too) and is faster than
+// String.fromCharCode; a big-endian machine takes the portable path.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const CHUNK = 8192;
+
+function unitsToString(units: Uint16Array, length: number): string {
+  if (LITTLE_ENDIAN) return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le');
+  let text = '';
+  for (let start = 0; start < length; start += CHUNK) {
+    text += String.fromCharCode(...units.subarray(start, Math.min(start + CHUNK, length)));
+  }
+  return text;
 }
 
 /** Normalises and records where every output code unit came from in the input. */
