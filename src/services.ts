@@ -5,6 +5,7 @@ import { createTakedownRepository } from './db/takedowns.js';
 import { createTaxonomyRepository } from './db/taxonomy.js';
 import { loadCatalog, type Catalog } from './content/catalog.js';
 import { createImporter } from './content/importer.js';
+import { createRenderedCache, RENDERED_CACHE_ENTRIES } from './content/rendered.js';
 import { linuxCommands } from './content/linux-command.js';
 import { createTakedownService } from './content/takedown.js';
 import { createViewCounter } from './content/views.js';
@@ -74,7 +75,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
     ...(options.now ? { now: options.now } : {}),
   });
 
-  return { db, articles, taxonomy, catalog, index, importer, search, takedown, views, widgets, changes };
+  return { db, articles, taxonomy, catalog, index, importer, search, takedown, views, widgets, changes, rendered: createRenderedCache({ entries: RENDERED_CACHE_ENTRIES }) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -4,7 +4,7 @@ import type { Db } from '../db/open.js';
 import type { ArticleRepository } from '../db/articles.js';
 import type { TaxonomyRepository } from '../db/taxonomy.js';
 import type { SearchIndex } from '../search/engine.js';
-import { renderMarkdown } from './markdown.js';
+import { extractPlainText } from './markdown.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
 import { bandKeys, DUPLICATE_SIMILARITY, minhash, signatureFromBuffer, signatureToBuffer, similarity } from './minhash.js';
 import { slugify } from './slug.js';
@@ -83,8 +83,8 @@ export function createImporter(deps: ImporterDeps) {
     const hash = contentHash(record, tagIds, categoryId);
     const existing = articles.byExternalKey(externalKey);
     if (existing && existing.content_hash === hash) return 'unchanged';
-    const rendered = renderMarkdown(record.body);
-    const signature = minhash(rendered.plainText);
+    const plainText = extractPlainText(record.body);
+    const signature = minhash(plainText);
     const bandKeysOfArticle = signature ? bandKeys(signature) : [];
     const publishedTs = Math.floor(record.published_at.getTime() / 1000);
     const id = articles.write(
@@ -100,9 +100,7 @@ export function createImporter(deps: ImporterDeps) {
         categoryId,
         summary: record.summary,
         bodyMd: record.body,
-        bodyHtml: rendered.html,
-        tocHtml: rendered.tocHtml,
-        plainText: rendered.plainText,
+        plainText,
         contentHash: hash,
         tagIds,
         duplicateOf: duplicateGroup(existing?.id, signature, bandKeysOfArticle),
@@ -119,7 +117,7 @@ export function createImporter(deps: ImporterDeps) {
         title: record.title,
         tags: tagIds.map((tagId) => tagNames.get(tagId) ?? ''),
         summary: record.summary,
-        body: rendered.plainText,
+        body: plainText,
         categoryId,
         tagIds,
       });

@@ -137,3 +137,11 @@ export function renderMarkdown(source: string): RenderedArticle {
       : '';
   return { html, tocHtml, plainText: plainTextOf(tokens) };
 }
+
+/**
+ * The plain text renderMarkdown would give, from the parse alone: no rendering, highlighting or
+ * sanitising of the HTML, so import and indexing do not pay for pages nobody may open.
+ */
+export function extractPlainText(source: string): string {
+  return plainTextOf(md.parse(source, {}));
+}

@@ -18,8 +18,8 @@ export interface ArticleRow {
   status: 'published' | 'removed';
   category_id: number;
   summary: string;
-  body_html: string;
-  toc_html: string;
+  /** The Markdown source: pages render it when viewed (src/content/rendered.ts). */
+  body_md: string;
   content_hash: string;
   duplicate_of: number | null;
 }
@@ -78,8 +78,6 @@ export interface ArticleWrite {
   categoryId: number;
   summary: string;
   bodyMd: string;
-  bodyHtml: string;
-  tocHtml: string;
   plainText: string;
   contentHash: string;
   tagIds: number[];
@@ -100,21 +98,21 @@ export function createArticleRepository(db: Db) {
   const stmts = {
     byId: db.prepare<[number], ArticleRow>(
       `SELECT id, external_key, title, author, type, source_url, published_at, published_ts, imported_at, updated_at,
-              views, status, category_id, summary, body_html, toc_html, content_hash, duplicate_of FROM articles WHERE id = ?`,
+              views, status, category_id, summary, body_md, content_hash, duplicate_of FROM articles WHERE id = ?`,
     ),
     byKey: db.prepare<[string], { id: number; content_hash: string; status: string; views: number }>(
       'SELECT id, content_hash, status, views FROM articles WHERE external_key = ?',
     ),
     insert: db.prepare(
       `INSERT INTO articles (external_key, title, author, type, source_url, published_at, published_ts, imported_at, updated_at,
-                             views, category_id, summary, body_md, body_html, toc_html, plain_text, content_hash, duplicate_of)
+                             views, category_id, summary, body_md, plain_text, content_hash, duplicate_of)
        VALUES (@externalKey, @title, @author, @type, @sourceUrl, @publishedAt, @publishedTs, @now, @now,
-               @views, @categoryId, @summary, @bodyMd, @bodyHtml, @tocHtml, @plainText, @contentHash, @duplicateOf)`,
+               @views, @categoryId, @summary, @bodyMd, @plainText, @contentHash, @duplicateOf)`,
     ),
     update: db.prepare(
       `UPDATE articles SET title = @title, author = @author, type = @type, source_url = @sourceUrl, published_at = @publishedAt,
               published_ts = @publishedTs, updated_at = @now, views = max(views, @views), category_id = @categoryId, summary = @summary,
-              body_md = @bodyMd, body_html = @bodyHtml, toc_html = @tocHtml, plain_text = @plainText, content_hash = @contentHash,
+              body_md = @bodyMd, plain_text = @plainText, content_hash = @contentHash,
               duplicate_of = @duplicateOf
         WHERE id = @id`,
     ),

@@ -19,7 +19,7 @@ const articleRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/articles/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    const { articles, catalog, widgets } = app.services;
+    const { articles, catalog, widgets, rendered } = app.services;
     const article = articles.byId(id);
     if (!article) throw notFound('文章');
     if (article.status === 'removed') {
@@ -59,6 +59,7 @@ const articleRoutes: FastifyPluginAsync = async (app) => {
       },
       {
         article,
+        body: rendered.render(article.id, article.content_hash, article.body_md),
         category,
         tags,
         publishedLabel: formatDateTime(article.published_at),

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { headingSlug, renderMarkdown } from '../../src/content/markdown.js';
+import { extractPlainText, headingSlug, renderMarkdown } from '../../src/content/markdown.js';
 
 const XSS = `
 <script>alert(1)</script>
@@ -66,5 +67,34 @@ describe('renderMarkdown', () => {
 
   it('slugs headings readably', () => {
     expect(headingSlug('C++ 与 Go：对比')).toBe('c-与-go-对比');
+  });
+});
+
+describe('extractPlainText', () => {
+  const SOURCES = [
+    '# 标题\n\n**粗体** 与 `code` 和 [链接](https://x.org)\n\n- 列表项',
+    '## 安装\n\n文字\n\n## 配置 Nginx\n\n### 细节\n\n## 安装\n',
+    '```go\nfunc main() {}\n```\n\n```\n无语言\n```\n\n    缩进代码\n',
+    '1. 第一\n2. 第二\n   - 嵌套 *强调*\n\n> 引用 ![图片](/static/x.png "标题")\n\n| 列 | 值 |\n|:--|--:|\n| a | `b` |\n',
+    '<div class="x"><p>原始 <b>HTML</b> 块</p></div>\n\n段落里有 <span>内联 HTML</span> 和 <br> 换行\n',
+    XSS,
+    '',
+    '中文段落，带有 https://example.com/自动链接 与 <kbd>Ctrl</kbd>。\n\n---\n\n尾声  \n硬换行',
+  ];
+
+  it('gives exactly the plain text of renderMarkdown, without rendering', () => {
+    for (const source of SOURCES) expect(extractPlainText(source), source).toBe(renderMarkdown(source).plainText);
+  });
+
+  it('agrees with renderMarkdown on generated Markdown', () => {
+    const piece = fc.constantFrom('# ', '## ', '\n', '\n\n', '```js\n', '```', '    ', '- ', '1. ', '> ', '*', '`', '[a](/x)', '![i](/i.png)',
+      '<div>', '</div>', '<script>x</script>', '<b onclick="y">', '&amp;', '|a|b|\n|-|-|\n', '容器', '网络 ', 'word', '  \n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const source = pieces.join('');
+        expect(extractPlainText(source)).toBe(renderMarkdown(source).plainText);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
