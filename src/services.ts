@@ -5,13 +5,14 @@ import { createTakedownRepository } from './db/takedowns.js';
 import { createTaxonomyRepository } from './db/taxonomy.js';
 import { loadCatalog, type Catalog } from './content/catalog.js';
 import { createImporter } from './content/importer.js';
+import { reindexIfNeeded } from './content/reindex.js';
 import { createRenderedCache, RENDERED_CACHE_ENTRIES } from './content/rendered.js';
 import { linuxCommands } from './content/linux-command.js';
 import { createTakedownService } from './content/takedown.js';
 import { createViewCounter } from './content/views.js';
 import type { DocumentText } from './search/engine.js';
 import { createSearchService } from './search/service.js';
-import { SqliteSearchIndex } from './search/sqlite-index.js';
+import { SegmentSearchIndex } from './search/segment-index.js';
 import { loadPoems, type Poem } from './site/poems.js';
 import { createSiteWidgets } from './site/widgets.js';
 
@@ -39,7 +40,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
     return catalogCache.catalog;
   };
 
-  const index = new SqliteSearchIndex(db, {
+  const index = new SegmentSearchIndex(db, {
     loadTexts(ids) {
       const rows = articles.texts(ids);
       const tagIds = articles.tagIdsOf(rows.map((row) => row.id));
@@ -51,15 +52,10 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
         ]),
       );
     },
-    loadTitles(ids) {
-      const rows = articles.titles(ids);
-      const tagIds = articles.tagIdsOf(rows.map((row) => row.id));
-      const current = catalog();
-      return new Map(rows.map((row) => [row.id, { title: row.title, tags: (tagIds.get(row.id) ?? []).map((id) => current.tagById.get(id)?.name ?? '') }]));
-    },
-    changes,
     ...(options.searchCacheEntries !== undefined ? { cacheEntries: options.searchCacheEntries } : {}),
   });
+
+  reindexIfNeeded({ db, articles, index, catalog });
 
   const importer = createImporter({ db, articles, taxonomy, index, contentVersion });
   const search = createSearchService({ index, articles, catalog });

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { bm25Scores, bm25Term, idf } from './bm25.js';
-import type { DocumentText, IndexedDocument, RelatedHit, SearchFilters, SearchHit, SearchIndex, SearchPage, Tier } from './engine.js';
+import type { DocumentText, IndexedDocument, PreparedIndexBatch, RelatedHit, SearchFilters, SearchHit, SearchIndex, SearchPage, Tier } from './engine.js';
 import { termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
 import {
@@ -17,7 +17,7 @@ import {
   type PostingList,
 } from './postings.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
-import { buildSegment, compareKeys, normalizeFields, NS, TAG_BASE, WEIGHTS } from './segment-builder.js';
+import { buildSegment, compareKeys, normalizeFields, NS, TAG_BASE, WEIGHTS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
 import { CharClass, classOf } from './chars.js';
 import { termPhrase, type TermPhrase } from './tokenize.js';
 
@@ -145,6 +145,12 @@ function find(docs: Int32Array, doc: number): number {
   return -1;
 }
 
+const EMPTY_INPUT: SegmentInput = { fields: { title: '', tags: [], summary: '', body: '' }, categoryId: 0, tagIds: [] };
+
+function isBuiltSegment(batch: PreparedIndexBatch): batch is BuiltSegment {
+  return batch.kind === 'segment';
+}
+
 const headWeight = (position: number) => (position < TAG_BASE ? WEIGHTS.title : WEIGHTS.tags);
 const bodyWeight = () => WEIGHTS.body;
 
@@ -206,12 +212,17 @@ export class SegmentSearchIndex implements SearchIndex {
   }
 
   /** Indexes a batch as one new segment (call inside the caller's write transaction). */
-  upsertMany(docs: readonly IndexedDocument[]): void {
-    if (docs.length === 0) return;
-    const built = buildSegment(docs.map((doc) => ({ fields: doc.normalized ?? normalizeFields(doc), categoryId: doc.categoryId, tagIds: doc.tagIds })));
+  upsertMany(docs: ReadonlyArray<IndexedDocument | undefined>, prepared?: PreparedIndexBatch): void {
+    if (docs.every((doc) => doc === undefined)) return;
+    const built =
+      prepared && isBuiltSegment(prepared) && prepared.docCount === docs.length
+        ? prepared
+        : buildSegment(docs.map((doc) => (doc ? { fields: doc.normalized ?? normalizeFields(doc), categoryId: doc.categoryId, tagIds: doc.tagIds } : EMPTY_INPUT)));
     const base = this.#stmts.nextDoc.get()!;
     let seq = this.#stmts.maxSeq.get()!;
     docs.forEach((doc, i) => {
+      // a document number without a search_docs row is never live: skipped entries stay dead
+      if (!doc) return;
       const previous = this.#stmts.liveDocOf.get(doc.id);
       if (previous !== undefined) this.#stmts.markRemoved.run(++seq, previous);
       this.#stmts.insertDoc.run(base + i, doc.id, Math.floor(doc.publishedTs / 60), doc.categoryId, built.lengths[i]!);

@@ -55,26 +55,53 @@ export function segment(text: string): Segment[] {
   return out;
 }
 
+/**
+ * Walks the index tokens of one normalised field (the rules in the comment above), numbering them
+ * from `start`; `cjk` is the CJK character a token starts with, if it does. Returns the position
+ * after the last token. One pass over char codes: this runs for every character imported.
+ */
+export function scanTokens(text: string, start: number, emit: (token: string, position: number, cjk: string | undefined) => void): number {
+  let position = start;
+  let previousCjk: string | undefined;
+  let wordStart = -1;
+  const endWord = (end: number) => {
+    if (wordStart >= 0) emit(text.slice(wordStart, end), position++, undefined);
+    wordStart = -1;
+  };
+  const endCjk = () => {
+    if (previousCjk !== undefined) emit(previousCjk, position++, previousCjk);
+    previousCjk = undefined;
+  };
+  for (let i = 0; i < text.length; ) {
+    const code = text.charCodeAt(i);
+    const next = code >= 0xd800 && code <= 0xdbff ? text.charCodeAt(i + 1) : 0;
+    const width = next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+    const cp = width === 2 ? text.codePointAt(i)! : code;
+    const cls = classOf(cp);
+    if (cls === CharClass.Cjk) {
+      endWord(i);
+      const ch = width === 2 ? text.slice(i, i + 2) : text[i]!;
+      if (previousCjk !== undefined) emit(previousCjk + ch, position++, previousCjk);
+      previousCjk = ch;
+    } else if (cls === CharClass.Word) {
+      endCjk();
+      if (wordStart < 0) wordStart = i;
+    } else {
+      endWord(i);
+      endCjk();
+      emit(cls === CharClass.Space ? SPACE_TOKEN : symbolToken(cp), position++, undefined);
+    }
+    i += width;
+  }
+  endWord(text.length);
+  endCjk();
+  return position;
+}
+
 /** Index tokens for one normalised field, space-separated. */
 export function indexTokens(text: string): string {
   const tokens: string[] = [];
-  for (const seg of segment(text)) {
-    switch (seg.kind) {
-      case 'cjk':
-        for (let i = 0; i + 1 < seg.text.length; i++) tokens.push(seg.text[i]! + seg.text[i + 1]!);
-        tokens.push(seg.text[seg.text.length - 1]!);
-        break;
-      case 'word':
-        tokens.push(seg.text);
-        break;
-      case 'symbol':
-        tokens.push(symbolToken(seg.codePoint));
-        break;
-      case 'space':
-        tokens.push(SPACE_TOKEN);
-        break;
-    }
-  }
+  scanTokens(text, 0, (token) => tokens.push(token));
   return tokens.join(' ');
 }
 

@@ -3,23 +3,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import type { DocumentText } from '../../src/search/engine.js';
 import { parseQuery } from '../../src/search/query.js';
-import { FULL_RANK_LIMIT, SqliteSearchIndex } from '../../src/search/sqlite-index.js';
+import { FULL_RANK_LIMIT, SegmentSearchIndex } from '../../src/search/segment-index.js';
 import { oracleMatches, type OracleDoc } from './oracle.js';
 
 let db: Db;
-let index: SqliteSearchIndex;
+let index: SegmentSearchIndex;
 let texts = new Map<number, DocumentText>();
 
 beforeAll(() => {
   db = openDatabase(':memory:');
-  index = new SqliteSearchIndex(db, { loadTexts: (ids) => new Map(ids.flatMap((id) => (texts.has(id) ? [[id, texts.get(id)!]] : []))) });
+  index = new SegmentSearchIndex(db, { mergeFactor: 2, loadTexts: (ids) => new Map(ids.flatMap((id) => (texts.has(id) ? [[id, texts.get(id)!]] : []))) });
 });
 afterAll(() => db.close());
 
 function load(docs: OracleDoc[]) {
   index.clear();
   texts = new Map(docs.map((d) => [d.id, d]));
-  docs.forEach((doc, i) => index.upsert({ ...doc, publishedTs: 1_600_000_000 + i * 3600, categoryId: 1 + (doc.id % 2), tagIds: [] }));
+  const indexed = docs.map((doc, i) => ({ ...doc, publishedTs: 1_600_000_000 + i * 3600, categoryId: 1 + (doc.id % 2), tagIds: [] }));
+  // batches of 1-3 documents with housekeeping after each: many small segments get merged, as in
+  // a long import, so merged and fresh segments are both under test
+  for (let i = 0; i < indexed.length; ) {
+    const size = 1 + (indexed[i]!.id % 3);
+    index.upsertMany(indexed.slice(i, i + size));
+    index.maintain();
+    i += size;
+  }
 }
 
 function engineIds(q: string, aliases?: Map<string, string>, filters = {}): number[] {
@@ -157,7 +165,7 @@ describe('search engine: property test against the oracle', () => {
 describe('bm25Scores (related results)', () => {
   const d = (title: string, body: string) => ({ title, tags: [], summary: '', body });
   it('rewards repeated words, title hits and rare words, and is 0 without a hit', async () => {
-    const { bm25Scores } = await import('../../src/search/sqlite-index.js');
+    const { bm25Scores } = await import('../../src/search/bm25.js');
     const words = [{ word: '容器', documents: 900 }, { word: '验证', documents: 10 }];
     const [once, twice, titled, rare, none] = bm25Scores([d('', '容器 正文'), d('', '容器 容器 正文'), d('容器', '正文 正文'), d('', '验证 正文'), d('', '无关 正文')], words, 1000);
     expect(twice!).toBeGreaterThan(once!);

@@ -4,13 +4,13 @@ import { importRecordSchema } from '../../src/content/records.js';
 import { parseImportText } from '../../src/content/records.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { MAX_QUERY_LENGTH, MAX_TERMS, parseQuery } from '../../src/search/query.js';
-import { SqliteSearchIndex } from '../../src/search/sqlite-index.js';
+import { SegmentSearchIndex } from '../../src/search/segment-index.js';
 
 let db: Db;
-let index: SqliteSearchIndex;
+let index: SegmentSearchIndex;
 beforeAll(() => {
   db = openDatabase(':memory:');
-  index = new SqliteSearchIndex(db, { loadTexts: () => new Map() });
+  index = new SegmentSearchIndex(db, { loadTexts: () => new Map() });
   index.upsert({ id: 1, publishedTs: 1_700_000_000, title: 'c++ 容器', tags: ['Docker'], summary: '', body: 'node.js 与 .net，网络命名空间', categoryId: 1, tagIds: [1] });
 });
 afterAll(() => db.close());
