@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchRecords, DEFAULT_SEED, GENERATOR_VERSION, mixSeed, mulberry32, type BenchTaxonomy } from '../bench/corpus.js';
@@ -25,6 +25,9 @@ const USAGE = `usage: npm run bench -- [--docs N] [--rebuild] [--samples K] [--s
   --http-seconds S   seconds per HTTP row (default 10)
   --connections C    HTTP connections (default 100)
   --out FILE         report file (default BENCHMARKS.md)`;
+
+/** Worker threads of the import, as `npm run import` picks them: one per core. */
+const IMPORT_WORKERS = Math.max(1, availableParallelism());
 
 const SEARCH_POEMS = [{ line: '-', poet: '-', title: '-' }];
 
@@ -170,7 +173,7 @@ function spaceByObject(db: Db): Array<{ name: string; bytes: number }> | undefin
   }
 }
 
-function importCorpus(services: Services, db: Db, options: Options, dbPath: string): ImportFigures {
+async function importCorpus(services: Services, db: Db, options: Options, dbPath: string): Promise<ImportFigures> {
   const taxonomy = taxonomyOf(services);
   let markdownBytes = 0;
   function* counted(): Generator<RawRecord, void, undefined> {
@@ -182,13 +185,17 @@ function importCorpus(services: Services, db: Db, options: Options, dbPath: stri
   log(`import: generating and importing ${formatInt(options.docs)} articles into ${relative(PROJECT_ROOT, dbPath)}`);
   const start = process.hrtime.bigint();
   let lastLog = Date.now();
-  const summary = services.importer.importRecords(counted(), (done) => {
-    const now = Date.now();
-    if (now - lastLog < 5000 && done < options.docs) return;
-    lastLog = now;
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const rate = done / seconds;
-    log(`import: ${formatInt(done)}/${formatInt(options.docs)} (${formatInt(rate)}/s, ${Math.round((options.docs - done) / rate)} s to go)`);
+  // the same pipeline as `npm run import` (worker threads prepare batches, this one writes)
+  const summary = await services.importer.importRecordsParallel(counted(), {
+    workers: IMPORT_WORKERS,
+    onProgress: (done) => {
+      const now = Date.now();
+      if (now - lastLog < 5000 && done < options.docs) return;
+      lastLog = now;
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const rate = done / seconds;
+      log(`import: ${formatInt(done)}/${formatInt(options.docs)} (${formatInt(rate)}/s, ${Math.round((options.docs - done) / rate)} s to go)`);
+    },
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (summary.rejected.length > 0 || summary.imported !== options.docs) {
@@ -270,7 +277,7 @@ async function main(argv: string[]): Promise<number> {
     for (const path of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, sidecarPath]) rmSync(path, { force: true });
     db = openDatabase(dbPath);
     const services = createServices(db, { searchCacheEntries: 0, poems: SEARCH_POEMS });
-    const figures = importCorpus(services, db, options, dbPath);
+    const figures = await importCorpus(services, db, options, dbPath);
     sidecar = { docs: options.docs, generatorVersion: GENERATOR_VERSION, seed: DEFAULT_SEED, schemaVersion: schemaVersion(db), import: figures };
     writeFileSync(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
   }

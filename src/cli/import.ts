@@ -1,17 +1,33 @@
+import { availableParallelism } from 'node:os';
 import { loadConfig } from '../config.js';
 import { collectImportFiles, recordsOfFiles } from '../content/files.js';
+import { IMPORT_BATCH_SIZE } from '../content/importer.js';
 import type { Rejection } from '../content/records.js';
 import { openDatabase } from '../db/open.js';
 import { createServices } from '../services.js';
 
-const USAGE = 'usage: npm run import -- <file|folder>...   (.md with front matter, .json, .jsonl)';
+const USAGE = `usage: npm run import -- [--workers N] [--batch N] <file|folder>...   (.md with front matter, .json, .jsonl)
+  --workers N  threads that parse and index batches while this one writes (default: cores, at least 1)
+  --batch N    records per transaction and index segment (default ${IMPORT_BATCH_SIZE})`;
 
-function main(argv: string[]): number {
-  const paths = argv.filter((arg) => !arg.startsWith('--'));
+function numberOption(argv: string[], name: string, fallback: number): number {
+  const at = argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} needs a whole number ≥ 1`);
+  return value;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const paths = argv.filter((arg, i) => !arg.startsWith('--') && !['--workers', '--batch'].includes(argv[i - 1] ?? ''));
   if (paths.length === 0 || argv.includes('--help')) {
     process.stderr.write(`${USAGE}\n`);
     return paths.length === 0 ? 2 : 0;
   }
+  const workers = numberOption(argv, '--workers', Math.max(1, availableParallelism()));
+  const batchSize = numberOption(argv, '--batch', IMPORT_BATCH_SIZE);
   const config = loadConfig(process.env);
   const db = openDatabase(config.DATABASE_PATH);
   try {
@@ -20,8 +36,12 @@ function main(argv: string[]): number {
     const files = collectImportFiles(paths, fileRejections);
     const started = Date.now();
     const tty = process.stderr.isTTY;
-    const summary = services.importer.importRecords(recordsOfFiles(files, fileRejections), (done) => {
-      if (tty) process.stderr.write(`\r导入中… ${done} 条记录，${Math.round(done / Math.max(0.001, (Date.now() - started) / 1000))} 条/秒   `);
+    const summary = await services.importer.importRecordsParallel(recordsOfFiles(files, fileRejections), {
+      workers,
+      batchSize,
+      onProgress: (done) => {
+        if (tty) process.stderr.write(`\r导入中… ${done} 条记录，${Math.round(done / Math.max(0.001, (Date.now() - started) / 1000))} 条/秒   `);
+      },
     });
     if (tty) process.stderr.write('\n');
     const rejected = [...fileRejections, ...summary.rejected];
@@ -36,9 +56,12 @@ function main(argv: string[]): number {
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`import failed: ${(error as Error).message}\n`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(error instanceof UsageError ? `${error.message}\n${USAGE}\n` : `import failed: ${error.message}\n`);
+    process.exitCode = 2;
+  },
+);

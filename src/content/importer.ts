@@ -3,14 +3,18 @@ import type { ContentVersion } from '../db/changes.js';
 import type { Db } from '../db/open.js';
 import type { ArticleRepository } from '../db/articles.js';
 import type { TaxonomyRepository } from '../db/taxonomy.js';
-import type { SearchIndex } from '../search/engine.js';
-import { extractPlainText } from './markdown.js';
+import type { IndexedDocument, SearchIndex } from '../search/engine.js';
+import { bandKeys, DUPLICATE_SIMILARITY, signatureFromBuffer, signatureToBuffer, similarity } from './minhash.js';
+import { createPreparePool } from './prepare-pool.js';
+import { prepareBatch, type ArticleSource, type PreparedBatch } from './prepare.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
-import { bandKeys, DUPLICATE_SIMILARITY, minhash, signatureFromBuffer, signatureToBuffer, similarity } from './minhash.js';
 import { slugify } from './slug.js';
 
-/** Records per transaction: an interrupted import loses at most one uncommitted batch. */
-export const IMPORT_BATCH_SIZE = 500;
+/**
+ * Records per transaction: an interrupted import loses at most one uncommitted batch. Each batch
+ * also becomes one index segment, so larger batches mean fewer, larger index rows.
+ */
+export const IMPORT_BATCH_SIZE = 2000;
 
 export interface ImportSummary {
   imported: number;
@@ -40,7 +44,30 @@ function contentHash(record: ImportRecord, tagIds: number[], categoryId: number)
   return createHash('sha256').update(material).digest('hex');
 }
 
-/** Validates, renders and stores articles in batched transactions, keeping the index in step. */
+/** A validated record with everything decided on the main thread before its batch is prepared. */
+interface Admitted {
+  record: ImportRecord;
+  categoryId: number;
+  tagIds: number[];
+  tagNames: string[];
+  externalKey: string;
+  hash: string;
+}
+
+export interface ImportOptions {
+  /** Called after each committed batch with the number of records read so far. */
+  onProgress?: (done: number) => void;
+  /** Records per transaction (IMPORT_BATCH_SIZE). */
+  batchSize?: number;
+}
+
+/**
+ * Validates and stores articles in batched transactions, keeping the index in step. A batch goes
+ * through three steps: admit (validate, resolve category and tags, skip unchanged records: main
+ * thread, needs the database), prepare (plain text, normalised fields, signature, index segment:
+ * pure, so worker threads can do it) and commit (one transaction). importRecords does all three in
+ * turn; importRecordsParallel prepares in workers while the main thread admits and commits.
+ */
 export function createImporter(deps: ImporterDeps) {
   const { db, articles, taxonomy, index } = deps;
   const now = deps.now ?? (() => new Date());
@@ -77,14 +104,45 @@ export function createImporter(deps: ImporterDeps) {
 
   type Outcome = 'imported' | 'updated' | 'unchanged';
 
-  function store(record: ImportRecord, categoryId: number): Outcome {
+  /** Validates one raw record; undefined when it is rejected (reported) or unchanged (counted). */
+  function admit(where: string, value: unknown, summary: ImportSummary): Admitted | undefined {
+    const parsed = importRecordSchema.safeParse(value);
+    if (!parsed.success) {
+      summary.rejected.push(...rejectionsOf(where, parsed.error));
+      return undefined;
+    }
+    const record = parsed.data;
+    const categoryId = categories.get(record.category) ?? categories.get(record.category.toLowerCase());
+    if (categoryId === undefined) {
+      summary.rejected.push({ where, field: 'category', reason: `unknown category ${JSON.stringify(record.category)}` });
+      return undefined;
+    }
     const tagIds = [...new Set(record.tags.map((name) => resolveTag(name, categoryId)))];
     const externalKey = externalKeyOf(record);
     const hash = contentHash(record, tagIds, categoryId);
+    if (articles.byExternalKey(externalKey)?.content_hash === hash) {
+      summary.unchanged++;
+      return undefined;
+    }
+    return { record, categoryId, tagIds, tagNames: tagIds.map((tagId) => tagNames.get(tagId) ?? ''), externalKey, hash };
+  }
+
+  const sourceOf = (a: Admitted): ArticleSource => ({
+    title: a.record.title,
+    summary: a.record.summary,
+    body: a.record.body,
+    tagNames: a.tagNames,
+    categoryId: a.categoryId,
+    tagIds: a.tagIds,
+  });
+
+  /** Writes one prepared article; returns its index document (none when it must stay out). */
+  function store(admitted: Admitted, prepared: PreparedBatch['articles'][number]): { outcome: Outcome; doc: IndexedDocument | undefined } {
+    const { record, categoryId, tagIds, externalKey, hash } = admitted;
+    // checked again here: the same key may come twice in one batch
     const existing = articles.byExternalKey(externalKey);
-    if (existing && existing.content_hash === hash) return 'unchanged';
-    const plainText = extractPlainText(record.body);
-    const signature = minhash(plainText);
+    if (existing && existing.content_hash === hash) return { outcome: 'unchanged', doc: undefined };
+    const { signature, plainText } = prepared;
     const bandKeysOfArticle = signature ? bandKeys(signature) : [];
     const publishedTs = Math.floor(record.published_at.getTime() / 1000);
     const id = articles.write(
@@ -109,55 +167,98 @@ export function createImporter(deps: ImporterDeps) {
       now().toISOString(),
     );
     articles.setSignature(id, signature && signatureToBuffer(signature), bandKeysOfArticle);
+    const outcome = existing ? 'updated' : 'imported';
     // a removed article stays removed (and out of the index) however often it is re-imported
-    if (existing?.status !== 'removed') {
-      index.upsert({
-        id,
-        publishedTs,
-        title: record.title,
-        tags: tagIds.map((tagId) => tagNames.get(tagId) ?? ''),
-        summary: record.summary,
-        body: plainText,
-        categoryId,
-        tagIds,
-      });
-    }
-    return existing ? 'updated' : 'imported';
+    if (existing?.status === 'removed') return { outcome, doc: undefined };
+    const doc: IndexedDocument = {
+      id,
+      publishedTs,
+      title: record.title,
+      tags: admitted.tagNames,
+      summary: record.summary,
+      body: plainText,
+      categoryId,
+      tagIds,
+      normalized: prepared.normalized,
+    };
+    return { outcome, doc };
   }
 
-  const storeBatch = db.transaction((batch: Array<{ record: ImportRecord; categoryId: number }>) => {
-    const outcomes = batch.map(({ record, categoryId }) => store(record, categoryId));
+  const commit = db.transaction((batch: Admitted[], prepared: PreparedBatch): Outcome[] => {
+    const stored = batch.map((admitted, i) => store(admitted, prepared.articles[i]!));
+    index.upsertMany(
+      stored.map((s) => s.doc),
+      prepared.segment,
+    );
+    const outcomes = stored.map((s) => s.outcome);
     if (outcomes.some((outcome) => outcome !== 'unchanged')) deps.contentVersion.bump();
     return outcomes;
   });
 
-  return {
-    /** Imports raw records; valid ones are committed in batches, invalid ones reported. */
-    importRecords(raw: Iterable<RawRecord>, onProgress?: (done: number) => void): ImportSummary {
-      const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
-      let batch: Array<{ record: ImportRecord; categoryId: number }> = [];
-      let done = 0;
-      const flush = () => {
-        for (const outcome of storeBatch(batch)) summary[outcome]++;
-        done += batch.length;
+  /** Reads raw records into admitted batches of `size`, with how many records each consumed. */
+  function* batchesOf(raw: Iterable<RawRecord>, size: number, summary: ImportSummary): Generator<{ batch: Admitted[]; read: number }> {
+    let batch: Admitted[] = [];
+    let read = 0;
+    for (const { where, value } of raw) {
+      read++;
+      const admitted = admit(where, value, summary);
+      if (admitted) batch.push(admitted);
+      if (batch.length >= size) {
+        yield { batch, read };
         batch = [];
-        onProgress?.(done);
-      };
-      for (const { where, value } of raw) {
-        const parsed = importRecordSchema.safeParse(value);
-        if (!parsed.success) {
-          summary.rejected.push(...rejectionsOf(where, parsed.error));
-          continue;
-        }
-        const categoryId = categories.get(parsed.data.category) ?? categories.get(parsed.data.category.toLowerCase());
-        if (categoryId === undefined) {
-          summary.rejected.push({ where, field: 'category', reason: `unknown category ${JSON.stringify(parsed.data.category)}` });
-          continue;
-        }
-        batch.push({ record: parsed.data, categoryId });
-        if (batch.length >= IMPORT_BATCH_SIZE) flush();
+        read = 0;
       }
-      if (batch.length > 0) flush();
+    }
+    if (batch.length > 0 || read > 0) yield { batch, read };
+  }
+
+  function finish(summary: ImportSummary, outcomes: Outcome[]) {
+    for (const outcome of outcomes) summary[outcome]++;
+    // merging segments runs between batches, outside their transactions
+    index.maintain();
+  }
+
+  return {
+    /** Imports raw records in this thread; valid ones are committed in batches, invalid ones reported. */
+    importRecords(raw: Iterable<RawRecord>, options: ImportOptions = {}): ImportSummary {
+      const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
+      let done = 0;
+      for (const { batch, read } of batchesOf(raw, options.batchSize ?? IMPORT_BATCH_SIZE, summary)) {
+        if (batch.length > 0) finish(summary, commit(batch, prepareBatch(batch.map(sourceOf))));
+        done += read;
+        options.onProgress?.(done);
+      }
+      return summary;
+    },
+
+    /**
+     * The same import with batches prepared by `workers` threads while this one admits the next
+     * batches and commits the previous ones, in order. Same results as importRecords.
+     */
+    async importRecordsParallel(raw: Iterable<RawRecord>, options: ImportOptions & { workers: number }): Promise<ImportSummary> {
+      const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
+      const pool = createPreparePool(options.workers);
+      let done = 0;
+      try {
+        const queue: Array<{ batch: Admitted[]; read: number; prepared: Promise<PreparedBatch> | undefined }> = [];
+        const batches = batchesOf(raw, options.batchSize ?? IMPORT_BATCH_SIZE, summary);
+        let exhausted = false;
+        for (;;) {
+          // keep every worker busy and one batch waiting
+          while (!exhausted && queue.length <= options.workers) {
+            const next = batches.next();
+            if (next.done) exhausted = true;
+            else queue.push({ ...next.value, prepared: next.value.batch.length > 0 ? pool.prepare(next.value.batch.map(sourceOf)) : undefined });
+          }
+          const head = queue.shift();
+          if (!head) break;
+          if (head.prepared) finish(summary, commit(head.batch, await head.prepared));
+          done += head.read;
+          options.onProgress?.(done);
+        }
+      } finally {
+        await pool.close();
+      }
       return summary;
     },
   };

@@ -30,3 +30,15 @@ export function createContentVersion(db: Db, maxAgeMs = 200) {
 }
 
 export type ContentVersion = ReturnType<typeof createContentVersion>;
+
+/** A named number in site_meta (flags that migrations leave for the application). */
+export function createMetaFlag(db: Db, key: string) {
+  const read = db.prepare<[string], number>('SELECT value FROM site_meta WHERE key = ?').pluck();
+  const write = db.prepare<[string, number]>('INSERT INTO site_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  return {
+    get: (): number | undefined => read.get(key),
+    set: (value: number): void => {
+      write.run(key, value);
+    },
+  };
+}

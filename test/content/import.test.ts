@@ -129,7 +129,8 @@ describe('import CLI', () => {
     const random = fc.sample(fc.integer({ min: 1, max: 4 }), { numRuns: 3, seed: 42 });
     let previous = 0;
     for (const batches of random) {
-      const child = spawn(NODE, cliArgs(file), { env: { ...process.env, DATABASE_PATH: dbPath }, stdio: 'ignore' });
+      // batches of 500, so several commit before the kill lands
+      const child = spawn(NODE, cliArgs('--batch', '500', file), { env: { ...process.env, DATABASE_PATH: dbPath }, stdio: 'ignore' });
       // kill at a random point: after a random number of further batches have committed
       await new Promise<void>((resolve) => {
         const timer = setInterval(() => {
@@ -164,8 +165,13 @@ describe('import CLI', () => {
       previous = partial;
     }
     expect(previous).toBeLessThan(TOTAL);
-    const rerun = await run(NODE, cliArgs(file), { env: { ...process.env, DATABASE_PATH: dbPath } });
+    const rerun = await run(NODE, cliArgs('--batch', '500', file), { env: { ...process.env, DATABASE_PATH: dbPath } });
     expect(rerun.stdout).toMatch(new RegExp(`^imported ${TOTAL - previous}, updated 0, unchanged ${previous}, rejected 0`));
-    expect(countRows("SELECT count(*) AS n FROM search_index WHERE search_index MATCH '\"验证\"'")).toBe(TOTAL);
+    const reopened = openDatabase(dbPath);
+    try {
+      expect(createServices(reopened).index.count(parseQuery('验证'), {})).toBe(TOTAL);
+    } finally {
+      reopened.close();
+    }
   }, 120_000);
 });
