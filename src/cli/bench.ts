@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchRecords, DEFAULT_SEED, GENERATOR_VERSION, mixSeed, mulberry32, type BenchTaxonomy } from '../bench/corpus.js';
 import { killChildren, runHttpSuite, type HttpSuiteResult } from '../bench/http.js';
@@ -9,8 +9,10 @@ import { buildQueryMix, type QueryClass } from '../bench/queries.js';
 import { renderSection, writeReport, type BenchReport, type ImportFigures, type MachineInfo, type MemoryFigures } from '../bench/report.js';
 import { runSearchBench } from '../bench/search.js';
 import { formatInt } from '../bench/stats.js';
-import type { RawRecord } from '../content/records.js';
-import { openDatabase, type Db } from '../db/open.js';
+import { recordsOfFiles } from '../content/files.js';
+import { IMPORT_BATCH_SIZE } from '../content/importer.js';
+import type { Rejection } from '../content/records.js';
+import { openDatabase, tuneForBulkWrites, type Db } from '../db/open.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { createServices, type Services } from '../services.js';
 
@@ -173,20 +175,42 @@ function spaceByObject(db: Db): Array<{ name: string; bytes: number }> | undefin
   }
 }
 
-async function importCorpus(services: Services, db: Db, options: Options, dbPath: string): Promise<ImportFigures> {
-  const taxonomy = taxonomyOf(services);
+/**
+ * The corpus as a JSON Lines file, written once per size and generator version (not timed): the
+ * import is then measured as `npm run import` runs, reading and parsing the file included.
+ */
+function corpusFile(options: Options, taxonomy: BenchTaxonomy, dataDir: string): { path: string; markdownBytes: number } {
+  const path = join(dataDir, `corpus-${options.docs}-v${GENERATOR_VERSION}-${DEFAULT_SEED}.jsonl`);
+  const sizePath = `${path}.bytes`;
+  if (existsSync(path) && existsSync(sizePath)) return { path, markdownBytes: Number(readFileSync(sizePath, 'utf8')) };
+  log(`import: writing the corpus to ${relative(PROJECT_ROOT, path)}`);
+  const fd = openSync(`${path}.part`, 'w');
   let markdownBytes = 0;
-  function* counted(): Generator<RawRecord, void, undefined> {
-    for (const record of benchRecords(options.docs, { seed: DEFAULT_SEED, taxonomy })) {
-      markdownBytes += Buffer.byteLength((record.value as { body: string }).body, 'utf8');
-      yield record;
+  let chunk: string[] = [];
+  for (const record of benchRecords(options.docs, { seed: DEFAULT_SEED, taxonomy })) {
+    markdownBytes += Buffer.byteLength((record.value as { body: string }).body, 'utf8');
+    chunk.push(JSON.stringify(record.value));
+    if (chunk.length >= 1000) {
+      writeSync(fd, `${chunk.join('\n')}\n`);
+      chunk = [];
     }
   }
-  log(`import: generating and importing ${formatInt(options.docs)} articles into ${relative(PROJECT_ROOT, dbPath)}`);
+  if (chunk.length > 0) writeSync(fd, `${chunk.join('\n')}\n`);
+  closeSync(fd);
+  renameSync(`${path}.part`, path);
+  writeFileSync(sizePath, String(markdownBytes));
+  return { path, markdownBytes };
+}
+
+async function importCorpus(services: Services, db: Db, options: Options, dbPath: string): Promise<ImportFigures> {
+  const corpus = corpusFile(options, taxonomyOf(services), dirname(dbPath));
+  const markdownBytes = corpus.markdownBytes;
+  const fileRejections: Rejection[] = [];
+  log(`import: importing ${formatInt(options.docs)} articles from ${relative(PROJECT_ROOT, corpus.path)} into ${relative(PROJECT_ROOT, dbPath)}`);
   const start = process.hrtime.bigint();
   let lastLog = Date.now();
   // the same pipeline as `npm run import` (worker threads prepare batches, this one writes)
-  const summary = await services.importer.importRecordsParallel(counted(), {
+  const summary = await services.importer.importRecordsParallel(recordsOfFiles([corpus.path], fileRejections), {
     workers: IMPORT_WORKERS,
     onProgress: (done) => {
       const now = Date.now();
@@ -198,6 +222,7 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
     },
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  summary.rejected.push(...fileRejections);
   if (summary.rejected.length > 0 || summary.imported !== options.docs) {
     for (const r of summary.rejected.slice(0, 10)) log(`rejected ${r.where}: ${r.field}: ${r.reason}`);
     throw new Error(`import imported ${summary.imported} of ${options.docs} (rejected ${summary.rejected.length}, unchanged ${summary.unchanged}, updated ${summary.updated})`);
@@ -220,6 +245,8 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
     heapUsedAfter: afterImport.heapUsed,
     peakRss: process.resourceUsage().maxRSS * 1024,
     builtAt: new Date().toISOString(),
+    workers: IMPORT_WORKERS,
+    batchSize: IMPORT_BATCH_SIZE,
   };
 }
 
@@ -276,8 +303,12 @@ async function main(argv: string[]): Promise<number> {
   if (!db || !reused) {
     for (const path of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, sidecarPath]) rmSync(path, { force: true });
     db = openDatabase(dbPath);
+    // as `npm run import` does; the search runs below use the site's own settings again
+    tuneForBulkWrites(db);
     const services = createServices(db, { searchCacheEntries: 0, poems: SEARCH_POEMS });
     const figures = await importCorpus(services, db, options, dbPath);
+    db.close();
+    db = openDatabase(dbPath);
     sidecar = { docs: options.docs, generatorVersion: GENERATOR_VERSION, seed: DEFAULT_SEED, schemaVersion: schemaVersion(db), import: figures };
     writeFileSync(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
   }

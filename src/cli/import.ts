@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { collectImportFiles, recordsOfFiles } from '../content/files.js';
 import { IMPORT_BATCH_SIZE } from '../content/importer.js';
 import type { Rejection } from '../content/records.js';
-import { openDatabase } from '../db/open.js';
+import { openDatabase, tuneForBulkWrites } from '../db/open.js';
 import { createServices } from '../services.js';
 
 const USAGE = `usage: npm run import -- [--workers N] [--batch N] <file|folder>...   (.md with front matter, .json, .jsonl)
@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
   const batchSize = numberOption(argv, '--batch', IMPORT_BATCH_SIZE);
   const config = loadConfig(process.env);
   const db = openDatabase(config.DATABASE_PATH);
+  tuneForBulkWrites(db);
   try {
     const services = createServices(db);
     const fileRejections: Rejection[] = [];

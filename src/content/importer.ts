@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ContentVersion } from '../db/changes.js';
 import type { Db } from '../db/open.js';
 import type { ArticleRepository } from '../db/articles.js';
@@ -14,7 +13,7 @@ import { slugify } from './slug.js';
  * Records per transaction: an interrupted import loses at most one uncommitted batch. Each batch
  * also becomes one index segment, so larger batches mean fewer, larger index rows.
  */
-export const IMPORT_BATCH_SIZE = 2000;
+export const IMPORT_BATCH_SIZE = 5000;
 
 export interface ImportSummary {
   imported: number;
@@ -39,11 +38,6 @@ export function externalKeyOf(record: ImportRecord): string {
   return `original:${record.title}|${record.published_at.toISOString()}`;
 }
 
-function contentHash(record: ImportRecord, tagIds: number[], categoryId: number): string {
-  const material = JSON.stringify([record.title, record.author, record.type, record.source_url ?? null, record.published_at.toISOString(), categoryId, [...tagIds].sort((a, b) => a - b), record.views, record.summary, record.body]);
-  return createHash('sha256').update(material).digest('hex');
-}
-
 /** A validated record with everything decided on the main thread before its batch is prepared. */
 interface Admitted {
   record: ImportRecord;
@@ -51,7 +45,6 @@ interface Admitted {
   tagIds: number[];
   tagNames: string[];
   externalKey: string;
-  hash: string;
 }
 
 export interface ImportOptions {
@@ -63,9 +56,9 @@ export interface ImportOptions {
 
 /**
  * Validates and stores articles in batched transactions, keeping the index in step. A batch goes
- * through three steps: admit (validate, resolve category and tags, skip unchanged records: main
- * thread, needs the database), prepare (plain text, normalised fields, signature, index segment:
- * pure, so worker threads can do it) and commit (one transaction). importRecords does all three in
+ * through three steps: admit (validate, resolve category and tags: main thread, needs the
+ * database), prepare (content hash, plain text, normalised fields, signature, index segment: pure,
+ * so worker threads can do it) and commit (one transaction; unchanged records are skipped here). importRecords does all three in
  * turn; importRecordsParallel prepares in workers while the main thread admits and commits.
  */
 export function createImporter(deps: ImporterDeps) {
@@ -79,14 +72,23 @@ export function createImporter(deps: ImporterDeps) {
   const tagNames = new Map<number, string>(taxonomy.tags().map((tag) => [tag.id, tag.name]));
   const aliasToTag = new Map(taxonomy.aliases().map((row) => [row.alias, row.tag_id]));
 
+  // tag names seen in this import, so each name costs one query per import, not one per record
+  const tagIdByKey = new Map<string, number>();
+
   function resolveTag(name: string, categoryId: number): number {
     const key = name.toLowerCase();
+    const known = tagIdByKey.get(key);
+    if (known !== undefined) return known;
     const existing = taxonomy.tagByNameKey(key)?.id ?? aliasToTag.get(key);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      tagIdByKey.set(key, existing);
+      return existing;
+    }
     let slug = slugify(name);
     for (let n = 2; taxonomy.tagBySlug(slug); n++) slug = `${slugify(name)}-${n}`;
     const id = taxonomy.insertTag(name, slug, categoryId);
     tagNames.set(id, name);
+    tagIdByKey.set(key, id);
     return id;
   }
 
@@ -104,7 +106,7 @@ export function createImporter(deps: ImporterDeps) {
 
   type Outcome = 'imported' | 'updated' | 'unchanged';
 
-  /** Validates one raw record; undefined when it is rejected (reported) or unchanged (counted). */
+  /** Validates one raw record; undefined when it is rejected (reported). */
   function admit(where: string, value: unknown, summary: ImportSummary): Admitted | undefined {
     const parsed = importRecordSchema.safeParse(value);
     if (!parsed.success) {
@@ -118,31 +120,31 @@ export function createImporter(deps: ImporterDeps) {
       return undefined;
     }
     const tagIds = [...new Set(record.tags.map((name) => resolveTag(name, categoryId)))];
-    const externalKey = externalKeyOf(record);
-    const hash = contentHash(record, tagIds, categoryId);
-    if (articles.byExternalKey(externalKey)?.content_hash === hash) {
-      summary.unchanged++;
-      return undefined;
-    }
-    return { record, categoryId, tagIds, tagNames: tagIds.map((tagId) => tagNames.get(tagId) ?? ''), externalKey, hash };
+    return { record, categoryId, tagIds, tagNames: tagIds.map((tagId) => tagNames.get(tagId) ?? ''), externalKey: externalKeyOf(record) };
   }
 
-  const sourceOf = (a: Admitted): ArticleSource => ({
-    title: a.record.title,
-    summary: a.record.summary,
-    body: a.record.body,
-    tagNames: a.tagNames,
-    categoryId: a.categoryId,
-    tagIds: a.tagIds,
+  const sourceOf = ({ record, tagNames, categoryId, tagIds }: Admitted): ArticleSource => ({
+    title: record.title,
+    summary: record.summary,
+    body: record.body,
+    tagNames,
+    categoryId,
+    tagIds,
+    author: record.author,
+    type: record.type,
+    sourceUrl: record.source_url ?? null,
+    publishedAt: record.published_at.toISOString(),
+    views: record.views,
   });
 
   /** Writes one prepared article; returns its index document (none when it must stay out). */
   function store(admitted: Admitted, prepared: PreparedBatch['articles'][number]): { outcome: Outcome; doc: IndexedDocument | undefined } {
-    const { record, categoryId, tagIds, externalKey, hash } = admitted;
-    // checked again here: the same key may come twice in one batch
+    const { record, categoryId, tagIds, externalKey } = admitted;
+    const { signature, plainText, hash } = prepared;
+    // decided here, not at admission: the hash is computed with the rest in the workers, and the
+    // same key may come twice in one batch
     const existing = articles.byExternalKey(externalKey);
     if (existing && existing.content_hash === hash) return { outcome: 'unchanged', doc: undefined };
-    const { signature, plainText } = prepared;
     const bandKeysOfArticle = signature ? bandKeys(signature) : [];
     const publishedTs = Math.floor(record.published_at.getTime() / 1000);
     const id = articles.write(
@@ -166,7 +168,8 @@ export function createImporter(deps: ImporterDeps) {
       existing?.id,
       now().toISOString(),
     );
-    articles.setSignature(id, signature && signatureToBuffer(signature), bandKeysOfArticle);
+    const previous = existing ? articles.signatureOf(id) : undefined;
+    articles.setSignature(id, signature && signatureToBuffer(signature), bandKeysOfArticle, previous ? bandKeys(signatureFromBuffer(previous)) : []);
     const outcome = existing ? 'updated' : 'imported';
     // a removed article stays removed (and out of the index) however often it is re-imported
     if (existing?.status === 'removed') return { outcome, doc: undefined };

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ArticleSource, PreparedBatch } from './prepare.js';
+import { unpackBatch, type ArticleSource, type PackedBatch, type PreparedBatch } from './prepare.js';
 
 /** Worker threads that run prepareBatch; each batch goes to the least busy one. */
 export function createPreparePool(size: number) {
@@ -19,11 +19,11 @@ export function createPreparePool(size: number) {
   const workers = Array.from({ length: Math.max(1, size) }, () => {
     const worker = spawn();
     load.set(worker, 0);
-    worker.on('message', (message: { id: number; batch?: PreparedBatch; error?: string }) => {
+    worker.on('message', (message: { id: number; packed?: PackedBatch; error?: string }) => {
       load.set(worker, load.get(worker)! - 1);
       const waiting = pending.get(message.id);
       pending.delete(message.id);
-      if (message.batch) waiting?.resolve(message.batch);
+      if (message.packed) waiting?.resolve(unpackBatch(message.packed));
       else waiting?.reject(new Error(`preparing a batch failed: ${message.error}`));
     });
     worker.on('error', (error) => {

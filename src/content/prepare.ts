@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { buildSegment, type BuiltSegment, type NormalizedFields } from '../search/segment-builder.js';
 import { normalizeText } from '../search/normalize.js';
 import { extractPlainText } from './markdown.js';
@@ -17,9 +18,32 @@ export interface ArticleSource {
   tagNames: string[];
   categoryId: number;
   tagIds: number[];
+  author: string;
+  type: string;
+  sourceUrl: string | null;
+  publishedAt: string;
+  views: number;
+}
+
+/** What decides whether a re-imported record changed anything: every stored field. */
+export function contentHash(source: ArticleSource): string {
+  const material = JSON.stringify([
+    source.title,
+    source.author,
+    source.type,
+    source.sourceUrl,
+    source.publishedAt,
+    source.categoryId,
+    [...source.tagIds].sort((a, b) => a - b),
+    source.views,
+    source.summary,
+    source.body,
+  ]);
+  return createHash('sha256').update(material).digest('hex');
 }
 
 export interface PreparedArticle {
+  hash: string;
   plainText: string;
   normalized: NormalizedFields;
   signature: Uint32Array | undefined;
@@ -35,6 +59,7 @@ export function prepareArticle(source: ArticleSource): PreparedArticle {
   const plainText = extractPlainText(source.body);
   const body = normalizeText(plainText);
   return {
+    hash: contentHash(source),
     plainText,
     normalized: { title: normalizeText(source.title), tags: source.tagNames.map(normalizeText), summary: normalizeText(source.summary), body },
     signature: minhashOfNormalized(body),
@@ -45,4 +70,30 @@ export function prepareBatch(sources: readonly ArticleSource[]): PreparedBatch {
   const articles = sources.map(prepareArticle);
   const segment = buildSegment(articles.map((article, i) => ({ fields: article.normalized, categoryId: sources[i]!.categoryId, tagIds: sources[i]!.tagIds })));
   return { articles, segment };
+}
+
+/** A prepared batch as one message: a segment's rows in one transferable buffer (no per-row copies). */
+export interface PackedBatch {
+  articles: PreparedArticle[];
+  docCount: number;
+  /** Keys joined by '\n' (index tokens never hold one: control characters are spaces to them). */
+  keys: string;
+  lengths: Float64Array<ArrayBuffer>;
+  data: Uint8Array<ArrayBuffer>;
+  offsets: Int32Array<ArrayBuffer>;
+}
+
+export function packBatch(batch: PreparedBatch): PackedBatch {
+  const { segment } = batch;
+  const offsets = new Int32Array(segment.rows.length + 1);
+  for (let i = 0; i < segment.rows.length; i++) offsets[i + 1] = offsets[i]! + segment.rows[i]!.length;
+  const data = new Uint8Array(offsets[segment.rows.length]!);
+  segment.rows.forEach((row, i) => data.set(row, offsets[i]!));
+  return { articles: batch.articles, docCount: segment.docCount, keys: segment.rowKeys.join('\n'), lengths: Float64Array.from(segment.lengths), data, offsets };
+}
+
+export function unpackBatch(packed: PackedBatch): PreparedBatch {
+  const rows = Array.from({ length: packed.offsets.length - 1 }, (_, i) => packed.data.subarray(packed.offsets[i]!, packed.offsets[i + 1]!));
+  const rowKeys = packed.keys === '' ? [] : packed.keys.split('\n');
+  return { articles: packed.articles, segment: { kind: 'segment', docCount: packed.docCount, rowKeys, rows, lengths: packed.lengths } };
 }

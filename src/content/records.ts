@@ -95,6 +95,16 @@ export function rejectionsOf(where: string, error: z.ZodError): Rejection[] {
 }
 
 /** Splits one file's text into raw records by its extension; unreadable parts become rejections. */
+/** One line of a JSON Lines file: a record, a rejection, or nothing for a blank line. */
+export function parseJsonLine(path: string, lineNumber: number, line: string): RawRecord | Rejection | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    return { where: `${path}:${lineNumber}`, value: JSON.parse(line) as unknown };
+  } catch (error) {
+    return { where: `${path}:${lineNumber}`, field: '(json)', reason: `invalid JSON: ${(error as Error).message}` };
+  }
+}
+
 export function parseImportText(path: string, text: string): { records: RawRecord[]; rejections: Rejection[] } {
   const records: RawRecord[] = [];
   const rejections: Rejection[] = [];
@@ -127,12 +137,9 @@ export function parseImportText(path: string, text: string): { records: RawRecor
     }
   } else if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) {
     text.split('\n').forEach((line, index) => {
-      if (!line.trim()) return;
-      try {
-        records.push({ where: `${path}:${index + 1}`, value: JSON.parse(line) });
-      } catch (error) {
-        rejections.push({ where: `${path}:${index + 1}`, field: '(json)', reason: `invalid JSON: ${(error as Error).message}` });
-      }
+      const parsed = parseJsonLine(path, index + 1, line);
+      if (parsed && 'value' in parsed) records.push(parsed);
+      else if (parsed) rejections.push(parsed);
     });
   } else if (lower.endsWith('.json')) {
     try {

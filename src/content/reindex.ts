@@ -4,7 +4,7 @@ import type { Db } from '../db/open.js';
 import type { IndexedDocument, SearchIndex } from '../search/engine.js';
 import { normalizeText } from '../search/normalize.js';
 import type { Catalog } from './catalog.js';
-import { bandKeys, minhashOfNormalized, signatureToBuffer } from './minhash.js';
+import { bandKeys, minhashOfNormalized, signatureFromBuffer, signatureToBuffer } from './minhash.js';
 
 const REINDEX_BATCH = 2000;
 
@@ -37,7 +37,9 @@ export function reindexIfNeeded(deps: ReindexDeps): number {
       for (const row of rows) {
         const body = normalizeText(row.plain_text);
         const signature = minhashOfNormalized(body);
-        articles.setSignature(row.id, signature && signatureToBuffer(signature), signature ? bandKeys(signature) : []);
+        // the stored signature was made the old way: its bands are replaced
+        const previous = articles.signatureOf(row.id);
+        articles.setSignature(row.id, signature && signatureToBuffer(signature), signature ? bandKeys(signature) : [], previous ? bandKeys(signatureFromBuffer(previous)) : []);
         if (row.status !== 'published') continue;
         const ids = tagIds.get(row.id) ?? [];
         const tags = ids.map((id) => catalog.tagById.get(id)?.name ?? '');

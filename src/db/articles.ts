@@ -163,7 +163,8 @@ export function createArticleRepository(db: Db) {
       'INSERT INTO article_signatures (article_id, signature) VALUES (?, ?) ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature',
     ),
     dropSignature: db.prepare<[number]>('DELETE FROM article_signatures WHERE article_id = ?'),
-    dropBands: db.prepare<[number]>('DELETE FROM article_bands WHERE article_id = ?'),
+    dropBand: db.prepare<[number, number]>('DELETE FROM article_bands WHERE band_key = ? AND article_id = ?'),
+    signatureOf: db.prepare<[number], Buffer>('SELECT signature FROM article_signatures WHERE article_id = ?').pluck(),
     insertBand: db.prepare<[number, number]>('INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)'),
     // the oldest few per band: a band shared by thousands of copies must not be scanned whole
     bandMembers: db.prepare<[number, number], { article_id: number }>(
@@ -263,15 +264,18 @@ export function createArticleRepository(db: Db) {
     withTag: (tagId: number, offset: number, limit: number) => stmts.withTag.all(tagId, limit, offset),
     months: () => stmts.months.all(),
     /** Stores an article's MinHash signature and band keys (none when it is too short). */
-    setSignature(id: number, signature: Buffer | undefined, bandKeys: readonly number[]) {
-      stmts.dropBands.run(id);
+    setSignature(id: number, signature: Buffer | undefined, bandKeys: readonly number[], previousBandKeys: readonly number[] = []) {
+      // bands are found by key only (no index by article): the caller names the ones to replace
+      for (const key of previousBandKeys) stmts.dropBand.run(key, id);
       if (!signature) {
-        stmts.dropSignature.run(id);
+        if (previousBandKeys.length > 0) stmts.dropSignature.run(id);
         return;
       }
       stmts.setSignature.run(id, signature);
       for (const key of bandKeys) stmts.insertBand.run(key, id);
     },
+    /** The stored signature of an article, if it has one. */
+    signatureOf: (id: number) => stmts.signatureOf.get(id),
     /** Older articles sharing a band key with these (a few per band), oldest first. */
     signatureCandidates(id: number, bandKeys: readonly number[]): SignatureRow[] {
       const ids = new Set<number>();

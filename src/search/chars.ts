@@ -8,7 +8,14 @@ export const enum CharClass {
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const WORD = /[\p{L}\p{N}\p{M}]/u;
-const classCache = new Map<number, CharClass>();
+// classes of BMP code points, filled on first sight (0 = not yet known; stored as class + 1)
+const bmpClasses = new Uint8Array(0x10000);
+const astralClasses = new Map<number, CharClass>();
+
+function classify(codePoint: number): CharClass {
+  const ch = String.fromCodePoint(codePoint);
+  return CJK.test(ch) ? CharClass.Cjk : WORD.test(ch) ? CharClass.Word : /\s/u.test(ch) ? CharClass.Space : CharClass.Symbol;
+}
 
 /** Classifies one code point of normalised text. */
 export function classOf(codePoint: number): CharClass {
@@ -19,12 +26,15 @@ export function classOf(codePoint: number): CharClass {
     }
     return codePoint < 32 ? CharClass.Space : CharClass.Symbol;
   }
-  let cls = classCache.get(codePoint);
-  if (cls === undefined) {
-    const ch = String.fromCodePoint(codePoint);
-    cls = CJK.test(ch) ? CharClass.Cjk : WORD.test(ch) ? CharClass.Word : /\s/u.test(ch) ? CharClass.Space : CharClass.Symbol;
-    classCache.set(codePoint, cls);
+  if (codePoint <= 0xffff) {
+    const known = bmpClasses[codePoint]!;
+    if (known !== 0) return (known - 1) as CharClass;
+    const cls = classify(codePoint);
+    bmpClasses[codePoint] = cls + 1;
+    return cls;
   }
+  let cls = astralClasses.get(codePoint);
+  if (cls === undefined) astralClasses.set(codePoint, (cls = classify(codePoint)));
   return cls;
 }
 

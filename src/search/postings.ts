@@ -2,11 +2,14 @@
  * The byte format of one token's postings in one index segment, and the list operations queries
  * are built from. Pure: no database, no fastify.
  *
- * A posting list is varints: a header (document count, last document) and then, per document in
- * ascending order, the gap from the previous document (the first entry is the document itself),
- * the term frequency and, for positional lists, that many position gaps. Documents are numbered
- * relative to their segment, so a segment can be built before it knows where it will be stored,
- * and two lists of neighbouring segments concatenate with only their seam re-encoded.
+ * A posting list is varints: a header (document count, last document, length of the documents
+ * block), the documents block and, for positional lists, the positions block. Per document, in
+ * ascending order, the documents block holds the gap from the previous document (the first entry
+ * is the document itself), the frequency and, for positional lists, how many bytes its positions
+ * take; the positions block holds each document's position gaps. Keeping positions apart lets a
+ * query read documents without touching positions. Documents are numbered relative to their
+ * segment, so a segment can be built before it knows where it will be stored, and lists of
+ * neighbouring segments concatenate with only their seam re-encoded.
  */
 
 /** A growable byte buffer of varints. */
@@ -80,125 +83,159 @@ export class ByteReader {
   }
 }
 
-/** Builds one token's posting list; documents must arrive in ascending order. */
-export class PostingBuilder {
-  readonly #body = new ByteWriter(8);
+/**
+ * Writes one token's list: documents in ascending order, each with its frequency and (positional
+ * lists) its positions. Reused for every list of a segment.
+ */
+export class ListWriter {
+  readonly #docs = new ByteWriter(1 << 12);
+  readonly #positions = new ByteWriter(1 << 12);
   #count = 0;
   #last = 0;
 
-  /** Adds a document with its positions (ascending) or, for counted lists, its frequency. */
-  add(doc: number, positions: ArrayLike<number> | null, frequency = positions ? positions.length : 1): void {
-    const body = this.#body;
-    body.varint(this.#count === 0 ? doc : doc - this.#last);
-    body.varint(frequency);
-    if (positions) {
-      let previous = 0;
-      for (let i = 0; i < positions.length; i++) {
-        body.varint(positions[i]! - previous);
-        previous = positions[i]!;
-      }
-    }
+  reset(): void {
+    this.#docs.length = 0;
+    this.#positions.length = 0;
+    this.#count = 0;
+    this.#last = 0;
+  }
+
+  /** A document of a counted list. */
+  counted(doc: number, frequency: number): void {
+    this.#docs.varint(this.#count === 0 ? doc : doc - this.#last);
+    this.#docs.varint(frequency);
     this.#count++;
     this.#last = doc;
   }
 
+  /** A document of a positional list with positions[from..to) (ascending). */
+  positional(doc: number, positions: ArrayLike<number>, from: number, to: number): void {
+    const start = this.#positions.length;
+    let previous = 0;
+    for (let j = from; j < to; j++) {
+      this.#positions.varint(positions[j]! - previous);
+      previous = positions[j]!;
+    }
+    this.#docs.varint(this.#count === 0 ? doc : doc - this.#last);
+    this.#docs.varint(to - from);
+    this.#docs.varint(this.#positions.length - start);
+    this.#count++;
+    this.#last = doc;
+  }
+
+  readonly #header = new ByteWriter(16);
+
   result(): Uint8Array {
-    const out = new ByteWriter(this.#body.length + 10);
-    out.varint(this.#count);
-    out.varint(this.#last);
-    out.append(this.#body.bytes.subarray(0, this.#body.length));
-    return out.result();
+    const header = this.#header;
+    header.length = 0;
+    header.varint(this.#count);
+    header.varint(this.#last);
+    header.varint(this.#docs.length);
+    const out = new Uint8Array(header.length + this.#docs.length + this.#positions.length);
+    out.set(header.bytes.subarray(0, header.length));
+    out.set(this.#docs.bytes.subarray(0, this.#docs.length), header.length);
+    out.set(this.#positions.bytes.subarray(0, this.#positions.length), header.length + this.#docs.length);
+    return out;
   }
 }
 
-/** A decoded list: documents (absolute), frequencies and, when asked for, positions. */
+/**
+ * A decoded list: documents (absolute) and frequencies; positions of entry i on demand, so a
+ * phrase query decodes positions only for the documents that hold all its tokens.
+ */
 export interface PostingList {
   docs: Int32Array;
   freqs: Int32Array;
-  /** positions of docs[i] are positions[posStart[i] .. posStart[i + 1]) */
-  posStart?: Int32Array;
-  positions?: Int32Array;
+  /** Positions of entry i, ascending (positional lists only). */
+  positions?: (i: number) => Int32Array;
 }
 
 export const EMPTY_LIST: PostingList = { docs: new Int32Array(0), freqs: new Int32Array(0) };
+
+interface ListHeader {
+  count: number;
+  last: number;
+  docsStart: number;
+  docsEnd: number;
+}
+
+function readHeader(bytes: Uint8Array): ListHeader {
+  const reader = new ByteReader(bytes);
+  const count = reader.varint();
+  const last = reader.varint();
+  const docsLength = reader.varint();
+  return { count, last, docsStart: reader.offset, docsEnd: reader.offset + docsLength };
+}
 
 /** The number of documents in an encoded list, from its header. */
 export function postingCount(bytes: Uint8Array): number {
   return new ByteReader(bytes).varint();
 }
 
-/**
- * Decodes one segment's list, adding `base` to every document. `positional` says whether the list
- * carries positions; `keepPositions` whether to return them (otherwise they are skipped).
- */
-export function decodePostings(bytes: Uint8Array, base: number, positional: boolean, keepPositions: boolean): PostingList {
-  const reader = new ByteReader(bytes);
-  const count = reader.varint();
-  reader.varint();
+/** Decodes one segment's list, adding `base` to every document. */
+export function decodePostings(bytes: Uint8Array, base: number, positional: boolean): PostingList {
+  const { count, docsStart, docsEnd } = readHeader(bytes);
+  const reader = new ByteReader(bytes, docsStart);
   const docs = new Int32Array(count);
   const freqs = new Int32Array(count);
   let doc = base;
-  if (!positional || !keepPositions) {
+  if (!positional) {
     for (let i = 0; i < count; i++) {
       doc += reader.varint();
       docs[i] = doc;
-      const freq = reader.varint();
-      freqs[i] = freq;
-      if (positional) reader.skipVarints(freq);
+      freqs[i] = reader.varint();
     }
     return { docs, freqs };
   }
-  const posStart = new Int32Array(count + 1);
-  let positions = new Int32Array(Math.max(16, count * 2));
-  let filled = 0;
+  const offsets = new Int32Array(count);
+  let offset = docsEnd;
   for (let i = 0; i < count; i++) {
     doc += reader.varint();
     docs[i] = doc;
-    const freq = reader.varint();
-    freqs[i] = freq;
-    posStart[i] = filled;
-    if (filled + freq > positions.length) {
-      const grown = new Int32Array(Math.max(positions.length * 2, filled + freq));
-      grown.set(positions.subarray(0, filled));
-      positions = grown;
-    }
-    let position = 0;
-    for (let k = 0; k < freq; k++) {
-      position += reader.varint();
-      positions[filled++] = position;
-    }
+    freqs[i] = reader.varint();
+    offsets[i] = offset;
+    offset += reader.varint();
   }
-  posStart[count] = filled;
-  return { docs, freqs, posStart, positions: positions.subarray(0, filled) };
+  const positions = (i: number) => {
+    const out = new Int32Array(freqs[i]!);
+    const at = new ByteReader(bytes, offsets[i]!);
+    let position = 0;
+    for (let k = 0; k < out.length; k++) out[k] = position += at.varint();
+    return out;
+  };
+  return { docs, freqs, positions };
 }
 
 /**
  * Concatenates lists of neighbouring segments into one list relative to the first segment's base.
- * `parts` are in document order, each with the base of its segment.
+ * `parts` are in document order, each with the base of its segment. Only the seam is re-encoded.
  */
 export function concatPostings(parts: Array<{ bytes: Uint8Array; base: number }>, newBase: number): Uint8Array {
   let count = 0;
   let lastAbsolute = 0;
-  const bodies: Uint8Array[] = [];
   let previous = -1;
+  const docBlocks: Uint8Array[] = [];
+  const positionBlocks: Uint8Array[] = [];
   for (const { bytes, base } of parts) {
-    const reader = new ByteReader(bytes);
-    const partCount = reader.varint();
-    const partLast = reader.varint();
-    if (partCount === 0) continue;
-    const firstRelative = reader.varint();
-    const firstAbsolute = base + firstRelative;
+    const header = readHeader(bytes);
+    if (header.count === 0) continue;
+    const reader = new ByteReader(bytes, header.docsStart);
+    const firstAbsolute = base + reader.varint();
     const seam = new ByteWriter(6);
     seam.varint(previous < 0 ? firstAbsolute - newBase : firstAbsolute - previous);
-    bodies.push(seam.result(), bytes.subarray(reader.offset));
-    count += partCount;
-    lastAbsolute = base + partLast;
+    docBlocks.push(seam.result(), bytes.subarray(reader.offset, header.docsEnd));
+    positionBlocks.push(bytes.subarray(header.docsEnd));
+    count += header.count;
+    lastAbsolute = base + header.last;
     previous = lastAbsolute;
   }
-  const out = new ByteWriter(bodies.reduce((sum, b) => sum + b.length, 10));
+  const docsLength = docBlocks.reduce((sum, b) => sum + b.length, 0);
+  const out = new ByteWriter(docsLength + positionBlocks.reduce((sum, b) => sum + b.length, 0) + 16);
   out.varint(count);
   out.varint(count === 0 ? 0 : lastAbsolute - newBase);
-  for (const body of bodies) out.append(body);
+  out.varint(docsLength);
+  for (const block of docBlocks) out.append(block);
+  for (const block of positionBlocks) out.append(block);
   return out.result();
 }
 
@@ -209,54 +246,49 @@ export function concatLists(lists: PostingList[]): PostingList {
   const total = lists.reduce((sum, l) => sum + l.docs.length, 0);
   const docs = new Int32Array(total);
   const freqs = new Int32Array(total);
-  const withPositions = lists.every((l) => l.positions);
-  const posTotal = withPositions ? lists.reduce((sum, l) => sum + l.positions!.length, 0) : 0;
-  const posStart = withPositions ? new Int32Array(total + 1) : undefined;
-  const positions = withPositions ? new Int32Array(posTotal) : undefined;
+  const owner = new Int32Array(total);
+  const starts: number[] = [];
   let at = 0;
-  let posAt = 0;
-  for (const list of lists) {
+  lists.forEach((list, n) => {
     docs.set(list.docs, at);
     freqs.set(list.freqs, at);
-    if (posStart && positions) {
-      for (let i = 0; i < list.docs.length; i++) posStart[at + i] = posAt + list.posStart![i]!;
-      positions.set(list.positions!, posAt);
-      posAt += list.positions!.length;
-    }
+    owner.fill(n, at, at + list.docs.length);
+    starts.push(at);
     at += list.docs.length;
-  }
-  if (posStart) posStart[total] = posAt;
-  return posStart ? { docs, freqs, posStart, positions: positions! } : { docs, freqs };
+  });
+  if (!lists.every((l) => l.positions)) return { docs, freqs };
+  return { docs, freqs, positions: (i) => lists[owner[i]!]!.positions!(i - starts[owner[i]!]!) };
 }
 
-/** Merges lists that may share documents (prefix expansions): positions are united and sorted. */
+/** Merges lists that may share documents (a prefix's expansions): positions are united and sorted. */
 export function unionLists(lists: PostingList[]): PostingList {
   const present = lists.filter((l) => l.docs.length > 0);
   if (present.length === 0) return EMPTY_LIST;
   if (present.length === 1) return present[0]!;
   const withPositions = present.every((l) => l.positions);
-  const byDoc = new Map<number, { freq: number; positions: number[] }>();
+  const byDoc = new Map<number, { freq: number; parts: Array<[PostingList, number]> }>();
   for (const list of present) {
     for (let i = 0; i < list.docs.length; i++) {
       const doc = list.docs[i]!;
       let entry = byDoc.get(doc);
-      if (!entry) byDoc.set(doc, (entry = { freq: 0, positions: [] }));
+      if (!entry) byDoc.set(doc, (entry = { freq: 0, parts: [] }));
       entry.freq += list.freqs[i]!;
-      if (withPositions) for (let p = list.posStart![i]!; p < list.posStart![i + 1]!; p++) entry.positions.push(list.positions![p]!);
+      entry.parts.push([list, i]);
     }
   }
   const ordered = [...byDoc.keys()].sort((a, b) => a - b);
   const docs = Int32Array.from(ordered);
   const freqs = Int32Array.from(ordered, (doc) => byDoc.get(doc)!.freq);
   if (!withPositions) return { docs, freqs };
-  const posStart = new Int32Array(ordered.length + 1);
-  const all: number[] = [];
-  ordered.forEach((doc, i) => {
-    posStart[i] = all.length;
-    all.push(...byDoc.get(doc)!.positions.sort((a, b) => a - b));
-  });
-  posStart[ordered.length] = all.length;
-  return { docs, freqs, posStart, positions: Int32Array.from(all) };
+  return {
+    docs,
+    freqs,
+    positions: (i) => {
+      const parts = byDoc.get(ordered[i]!)!.parts;
+      if (parts.length === 1) return parts[0]![0].positions!(parts[0]![1]);
+      return Int32Array.from(parts.flatMap(([list, k]) => Array.from(list.positions!(k)))).sort();
+    },
+  };
 }
 
 /** A phrase's matches in one field: documents, occurrence counts, and where it first/last occurs. */
@@ -268,58 +300,58 @@ export interface PhraseMatches {
   zones: Uint8Array;
 }
 
+/** Index of the first entry ≥ doc at or after `from` (galloping: lists are sorted). */
+function seek(docs: Int32Array, doc: number, from: number): number {
+  let c = from;
+  let step = 1;
+  while (c + step < docs.length && docs[c + step]! < doc) {
+    c += step;
+    step *= 2;
+  }
+  while (c < docs.length && docs[c]! < doc) c++;
+  return c;
+}
+
 /**
  * Documents where lists[0..k) occur at consecutive positions. `weightOf(position)` gives each
  * occurrence's weight and `split` the position that divides the field's two zones (title | tags).
+ * Documents are intersected first; positions are decoded only for documents holding every token.
  */
 export function matchPhrase(lists: PostingList[], split: number, weightOf: (position: number) => number): PhraseMatches {
   const k = lists.length;
-  const first = lists[0]!;
-  const out = { docs: new Int32Array(first.docs.length), weights: new Float64Array(first.docs.length), zones: new Uint8Array(first.docs.length) };
+  // drive by the shortest list
+  let driver = 0;
+  for (let j = 1; j < k; j++) if (lists[j]!.docs.length < lists[driver]!.docs.length) driver = j;
+  const lead = lists[driver]!;
+  const size = lead.docs.length;
+  const out = { docs: new Int32Array(size), weights: new Float64Array(size), zones: new Uint8Array(size) };
   let n = 0;
   const cursor = new Int32Array(k);
-  for (let i = 0; i < first.docs.length; i++) {
-    const doc = first.docs[i]!;
-    let present = true;
-    for (let j = 1; j < k; j++) {
+  const held: Int32Array[] = new Array<Int32Array>(k);
+  outer: for (let i = 0; i < size; i++) {
+    const doc = lead.docs[i]!;
+    for (let j = 0; j < k; j++) {
+      if (j === driver) {
+        cursor[j] = i;
+        continue;
+      }
       const docs = lists[j]!.docs;
-      let c = cursor[j]!;
-      // gallop forward: lists are sorted
-      let step = 1;
-      while (c + step < docs.length && docs[c + step]! < doc) {
-        c += step;
-        step *= 2;
-      }
-      while (c < docs.length && docs[c]! < doc) c++;
+      const c = seek(docs, doc, cursor[j]!);
       cursor[j] = c;
-      if (c >= docs.length) {
-        present = false;
-        i = first.docs.length;
-        break;
-      }
-      if (docs[c] !== doc) {
-        present = false;
-        break;
-      }
+      if (c >= docs.length) break outer;
+      if (docs[c] !== doc) continue outer;
     }
-    if (!present) continue;
+    for (let j = 0; j < k; j++) held[j] = lists[j]!.positions!(cursor[j]!);
     let weight = 0;
     let zones = 0;
-    if (k === 1) {
-      for (let p = first.posStart![i]!; p < first.posStart![i + 1]!; p++) {
-        const position = first.positions![p]!;
-        weight += weightOf(position);
-        zones |= position < split ? 1 : 2;
-      }
-    } else {
-      for (let p = first.posStart![i]!; p < first.posStart![i + 1]!; p++) {
-        const start = first.positions![p]!;
-        let all = true;
-        for (let j = 1; j < k && all; j++) all = hasPosition(lists[j]!, cursor[j]!, start + j);
-        if (all) {
-          weight += weightOf(start);
-          zones |= start < split ? 1 : 2;
-        }
+    const first = held[0]!;
+    for (let p = 0; p < first.length; p++) {
+      const start = first[p]!;
+      let all = true;
+      for (let j = 1; j < k && all; j++) all = contains(held[j]!, start + j);
+      if (all) {
+        weight += weightOf(start);
+        zones |= start < split ? 1 : 2;
       }
     }
     if (zones === 0) continue;
@@ -331,15 +363,14 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
   return { docs: out.docs.subarray(0, n), weights: out.weights.subarray(0, n), zones: out.zones.subarray(0, n) };
 }
 
-function hasPosition(list: PostingList, index: number, position: number): boolean {
-  let lo = list.posStart![index]!;
-  let hi = list.posStart![index + 1]! - 1;
-  const positions = list.positions!;
+function contains(sorted: Int32Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const value = positions[mid]!;
-    if (value === position) return true;
-    if (value < position) lo = mid + 1;
+    const v = sorted[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
     else hi = mid - 1;
   }
   return false;
@@ -421,4 +452,84 @@ export function subtractDocs(a: Int32Array, b: Int32Array): Int32Array {
     out[n++] = doc;
   }
   return out.subarray(0, n);
+}
+
+// --- bucket rows ------------------------------------------------------------------------------
+//
+// Most tokens of a segment are rare (83 % of lists are under 64 bytes in the benchmark corpus) and
+// a row per list made the row count, not the bytes, the cost of writing a segment. Lists under
+// SMALL_LIST_BYTES that are neighbours in key order share a bucket row keyed by its first token:
+// a lookup reads the row with the greatest key ≤ the token. A bucket starts with a 0 byte (a list
+// never does: its first varint is a count ≥ 1), then per entry: key length, UTF-8 key, list length,
+// list.
+
+export const SMALL_LIST_BYTES = 64;
+export const BUCKET_BYTES = 4096;
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+export function isBucket(row: Uint8Array): boolean {
+  return row[0] === 0;
+}
+
+/** Groups a segment's sorted (key, list) pairs into rows: big lists alone, small ones in buckets. */
+export function* packRows(entries: Iterable<{ key: string; list: Uint8Array }>): Generator<{ key: string; data: Uint8Array }> {
+  let bucket: ByteWriter | undefined;
+  let bucketKey = '';
+  const flush = function* () {
+    if (bucket) yield { key: bucketKey, data: bucket.result() };
+    bucket = undefined;
+  };
+  for (const { key, list } of entries) {
+    if (list.length >= SMALL_LIST_BYTES) {
+      yield* flush();
+      yield { key, data: list };
+      continue;
+    }
+    if (!bucket) {
+      bucket = new ByteWriter(BUCKET_BYTES + 256);
+      bucket.varint(0);
+      bucketKey = key;
+    }
+    const keyBytes = utf8.encode(key);
+    bucket.varint(keyBytes.length);
+    bucket.append(keyBytes);
+    bucket.varint(list.length);
+    bucket.append(list);
+    if (bucket.length >= BUCKET_BYTES) yield* flush();
+  }
+  yield* flush();
+}
+
+/** The (key, list) entries of a bucket row, in key order. */
+export function* bucketEntries(row: Uint8Array): Generator<{ key: string; list: Uint8Array }> {
+  const reader = new ByteReader(row, 1);
+  while (reader.offset < row.length) {
+    const keyLength = reader.varint();
+    const key = utf8Decoder.decode(row.subarray(reader.offset, reader.offset + keyLength));
+    reader.offset += keyLength;
+    const listLength = reader.varint();
+    yield { key, list: row.subarray(reader.offset, reader.offset + listLength) };
+    reader.offset += listLength;
+  }
+}
+
+/** The list of `key` in a bucket row, if it holds one. */
+export function findInBucket(row: Uint8Array, key: string): Uint8Array | undefined {
+  const wanted = utf8.encode(key);
+  const reader = new ByteReader(row, 1);
+  while (reader.offset < row.length) {
+    const keyLength = reader.varint();
+    const start = reader.offset;
+    reader.offset += keyLength;
+    const listLength = reader.varint();
+    if (keyLength === wanted.length) {
+      let same = true;
+      for (let i = 0; i < keyLength && same; i++) same = row[start + i] === wanted[i];
+      if (same) return row.subarray(reader.offset, reader.offset + listLength);
+    }
+    reader.offset += listLength;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { CharClass, classOf } from './chars.js';
 import { normalizeText } from './normalize.js';
-import { ByteWriter } from './postings.js';
+import { ListWriter, packRows } from './postings.js';
 import { SPACE_TOKEN, symbolToken } from './tokenize.js';
 
 /**
@@ -42,9 +42,9 @@ export interface SegmentInput {
 export interface BuiltSegment {
   kind: 'segment';
   docCount: number;
-  /** Keys in code-point order (SQLite's order for TEXT), each with its encoded list. */
-  keys: string[];
-  lists: Uint8Array[];
+  /** The segment's rows as stored (lists, and buckets of small lists: postings.ts), in key order. */
+  rowKeys: string[];
+  rows: Uint8Array[];
   /** Weighted token count per document, for BM25's length normalisation. */
   lengths: Float64Array;
 }
@@ -95,6 +95,16 @@ class Occurrences {
   size = 0;
 
   constructor(readonly prefix: string) {}
+
+  /** Empties the table for the next batch, keeping the arrays (a worker builds batch after batch). */
+  reset(): this {
+    this.#slots.fill(0);
+    this.#used = 0;
+    this.#named.clear();
+    this.tokens.length = 0;
+    this.size = 0;
+    return this;
+  }
 
   /** The id of a coded token; `hi`/`lo` spell it if it is new (lo < 0: a single character). */
   #idOfCode(key: number, kind: 'pair' | 'single' | 'symbol' | 'char', hi: number, lo: number): number {
@@ -215,49 +225,32 @@ class Occurrences {
     for (let t = 0; t < count; t++) start[t + 1]! += start[t]!;
     // scatter documents and positions into token order: reads stay sequential below
     const fill = start.slice(0, count);
-    const docs = new Int32Array(this.size);
-    const positions = new Int32Array(this.size);
+    const docs = (scratch.docs = grow(scratch.docs, this.size));
+    const positions = (scratch.positions = grow(scratch.positions, this.size));
     for (let i = 0; i < this.size; i++) {
       const at = fill[this.tok[i]!]!++;
       docs[at] = this.doc[i]!;
       positions[at] = this.pos[i]!;
     }
-    const writer = new ByteWriter(1 << 12);
-    const header = new ByteWriter(16);
+    const writer = new ListWriter();
     for (let t = 0; t < count; t++) {
-      writer.length = 0;
-      let docCount = 0;
-      let lastDoc = 0;
+      writer.reset();
       const end = start[t + 1]!;
       for (let k = start[t]!; k < end; ) {
         const doc = docs[k]!;
         let next = k + 1;
         while (next < end && docs[next] === doc) next++;
-        writer.varint(docCount === 0 ? doc : doc - lastDoc);
         if (positional) {
-          writer.varint(next - k);
-          let previous = 0;
-          for (let j = k; j < next; j++) {
-            writer.varint(positions[j]! - previous);
-            previous = positions[j]!;
-          }
+          writer.positional(doc, positions, k, next);
         } else {
           // counted lists carry each entry's frequency where positional ones carry a position
           let frequency = 0;
           for (let j = k; j < next; j++) frequency += positions[j]!;
-          writer.varint(frequency);
+          writer.counted(doc, frequency);
         }
-        docCount++;
-        lastDoc = doc;
         k = next;
       }
-      header.length = 0;
-      header.varint(docCount);
-      header.varint(lastDoc);
-      const bytes = new Uint8Array(header.length + writer.length);
-      bytes.set(header.bytes.subarray(0, header.length));
-      bytes.set(writer.bytes.subarray(0, writer.length), header.length);
-      out.set(this.tokens[t]!, bytes);
+      out.set(this.tokens[t]!, writer.result());
     }
   }
 }
@@ -321,12 +314,13 @@ function emitSingle(cp: number, doc: number, position: number, tokens: Occurrenc
   else chars.tallyChar(cp, doc);
 }
 
+// Reused from batch to batch: allocating and zeroing these per batch showed in the profile.
+const scratch = { docs: new Int32Array(1 << 16), positions: new Int32Array(1 << 16) };
+let tables: Occurrences[] | undefined;
+
 export function buildSegment(docs: readonly SegmentInput[]): BuiltSegment {
-  const head = new Occurrences(NS.head);
-  const headChars = new Occurrences(NS.headChar);
-  const body = new Occurrences(NS.body);
-  const bodyChars = new Occurrences(NS.bodyChar);
-  const facets = new Occurrences(NS.facet);
+  tables ??= [NS.head, NS.headChar, NS.body, NS.bodyChar, NS.facet].map((prefix) => new Occurrences(prefix));
+  const [head, headChars, body, bodyChars, facets] = tables.map((table) => table.reset()) as [Occurrences, Occurrences, Occurrences, Occurrences, Occurrences];
   const lengths = new Float64Array(docs.length);
   docs.forEach((doc, n) => {
     const { fields } = doc;
@@ -350,5 +344,11 @@ export function buildSegment(docs: readonly SegmentInput[]): BuiltSegment {
   bodyChars.encode(false, lists);
   facets.encode(false, lists);
   const keys = [...lists.keys()].sort(compareKeys);
-  return { kind: 'segment', docCount: docs.length, keys, lists: keys.map((key) => lists.get(key)!), lengths };
+  const rowKeys: string[] = [];
+  const rows: Uint8Array[] = [];
+  for (const row of packRows(keys.map((key) => ({ key, list: lists.get(key)! })))) {
+    rowKeys.push(row.key);
+    rows.push(row.data);
+  }
+  return { kind: 'segment', docCount: docs.length, rowKeys, rows, lengths };
 }

@@ -4,8 +4,12 @@ import type { DocumentText, IndexedDocument, PreparedIndexBatch, RelatedHit, Sea
 import { termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
 import {
+  bucketEntries,
   concatLists,
   concatPostings,
+  findInBucket,
+  isBucket,
+  packRows,
   countedMatches,
   decodePostings,
   intersectDocs,
@@ -39,7 +43,7 @@ import { termPhrase, type TermPhrase } from './tokenize.js';
 /** Match sets up to this size are ranked fully by BM25; larger ones by tier, then recency. */
 export const FULL_RANK_LIMIT = 2000;
 /** Segments of one level merged into one of the next. */
-export const MERGE_FACTOR = 8;
+export const MERGE_FACTOR = 10;
 const PREFIX_END = '\u{10FFFF}';
 const EMPTY_MATCHES: PhraseMatches = { docs: new Int32Array(0), weights: new Float64Array(0), zones: new Uint8Array(0) };
 const MERGE_PAGE_ROWS = 256;
@@ -193,8 +197,13 @@ export class SegmentSearchIndex implements SearchIndex {
       ),
       insertPosting: db.prepare<[number, string, Uint8Array]>('INSERT INTO search_postings (segment, token, data) VALUES (?, ?, ?)'),
       insertSegment: db.prepare<[number, number, number, number]>('INSERT INTO search_segments (id, base, span, level) VALUES (?, ?, ?, ?)'),
-      posting: db.prepare<[number, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token = ?').pluck(),
-      postingRange: db.prepare<[number, string, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token >= ? AND token < ?').pluck(),
+      // the row holding `token`, if any: its own row, or the bucket that starts at or before it
+      floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
+        'SELECT token, data FROM search_postings WHERE segment = ? AND token <= ? ORDER BY token DESC LIMIT 1',
+      ),
+      rowsBetween: db.prepare<[number, string, string], { token: string; data: Buffer }>(
+        'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? AND token < ?',
+      ),
       mergePage: db.prepare<[number, string, number], { token: string; data: Buffer }>(
         'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? ORDER BY token LIMIT ?',
       ),
@@ -228,7 +237,7 @@ export class SegmentSearchIndex implements SearchIndex {
       this.#stmts.insertDoc.run(base + i, doc.id, Math.floor(doc.publishedTs / 60), doc.categoryId, built.lengths[i]!);
     });
     const segment = this.#stmts.nextSegment.get()!;
-    for (let k = 0; k < built.keys.length; k++) this.#stmts.insertPosting.run(segment, built.keys[k]!, built.lists[k]!);
+    for (let k = 0; k < built.rows.length; k++) this.#stmts.insertPosting.run(segment, built.rowKeys[k]!, built.rows[k]!);
     this.#stmts.insertSegment.run(segment, base, built.docCount, 0);
     this.#stale = true;
   }
@@ -264,38 +273,47 @@ export class SegmentSearchIndex implements SearchIndex {
     const id = this.#stmts.nextSegment.get()!;
     const base = segments[0]!.base;
     const last = segments[segments.length - 1]!;
-    const cursors = segments.map((segment) => ({ segment, rows: [] as Array<{ token: string; data: Buffer }>, at: 0, after: '', done: false }));
-    const current = (c: (typeof cursors)[number]) => {
-      if (c.at >= c.rows.length && !c.done) {
-        c.rows = this.#stmts.mergePage.all(c.segment.id, c.after, MERGE_PAGE_ROWS);
-        c.at = 0;
-        if (c.rows.length < MERGE_PAGE_ROWS) c.done = true;
-        if (c.rows.length > 0) c.after = c.rows[c.rows.length - 1]!.token;
-      }
-      return c.at < c.rows.length ? c.rows[c.at]! : undefined;
-    };
-    for (;;) {
-      let smallest: string | undefined;
-      for (const c of cursors) {
-        const row = current(c);
-        if (row && (smallest === undefined || compareKeys(row.token, smallest) < 0)) smallest = row.token;
-      }
-      if (smallest === undefined) break;
-      const parts: Array<{ bytes: Uint8Array; base: number }> = [];
-      for (const c of cursors) {
-        const row = current(c);
-        if (row && row.token === smallest) {
-          parts.push({ bytes: row.data, base: c.segment.base });
-          c.at++;
-        }
-      }
-      this.#stmts.insertPosting.run(id, smallest, parts.length === 1 && parts[0]!.base === base ? parts[0]!.bytes : concatPostings(parts, base));
-    }
+    for (const row of packRows(this.#mergedEntries(segments, base))) this.#stmts.insertPosting.run(id, row.key, row.data);
     for (const segment of segments) {
       this.#stmts.dropPostings.run(segment.id);
       this.#stmts.dropSegment.run(segment.id);
     }
     this.#stmts.insertSegment.run(id, base, last.base + last.span - base, segments[0]!.level + 1);
+  }
+
+  /** Every (key, list) of one segment in key order, read a page of rows at a time. */
+  *#segmentEntries(segment: SegmentInfo): Generator<{ key: string; list: Uint8Array }> {
+    let after = '';
+    for (;;) {
+      const rows = this.#stmts.mergePage.all(segment.id, after, MERGE_PAGE_ROWS);
+      for (const row of rows) {
+        if (isBucket(row.data)) yield* bucketEntries(row.data);
+        else yield { key: row.token, list: row.data };
+      }
+      if (rows.length < MERGE_PAGE_ROWS) return;
+      after = rows[rows.length - 1]!.token;
+    }
+  }
+
+  /** The union of the segments' lists, key by key, each list rebased onto `base`. */
+  *#mergedEntries(segments: SegmentInfo[], base: number): Generator<{ key: string; list: Uint8Array }> {
+    const cursors = segments.map((segment) => {
+      const entries = this.#segmentEntries(segment);
+      return { segment, entries, head: entries.next() };
+    });
+    for (;;) {
+      let smallest: string | undefined;
+      for (const c of cursors) if (!c.head.done && (smallest === undefined || compareKeys(c.head.value.key, smallest) < 0)) smallest = c.head.value.key;
+      if (smallest === undefined) return;
+      const parts: Array<{ bytes: Uint8Array; base: number }> = [];
+      for (const c of cursors) {
+        if (!c.head.done && c.head.value.key === smallest) {
+          parts.push({ bytes: c.head.value.list, base: c.segment.base });
+          c.head = c.entries.next();
+        }
+      }
+      yield { key: smallest, list: parts.length === 1 && parts[0]!.base === base ? parts[0]!.bytes : concatPostings(parts, base) };
+    }
   }
 
   // --- state -----------------------------------------------------------------------------------
@@ -343,13 +361,29 @@ export class SegmentSearchIndex implements SearchIndex {
 
   // --- reading postings --------------------------------------------------------------------------
 
-  #list(segment: SegmentInfo, key: string, prefix: boolean, positions: boolean): PostingList | undefined {
+  #list(segment: SegmentInfo, key: string, prefix: boolean): PostingList | undefined {
     const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
+    const decode = (bytes: Uint8Array) => decodePostings(bytes, segment.base, positional);
+    const floor = this.#stmts.floorRow.get(segment.id, key);
     if (!prefix) {
-      const bytes = this.#stmts.posting.get(segment.id, key);
-      return bytes ? decodePostings(bytes, segment.base, positional, positions) : undefined;
+      if (!floor) return undefined;
+      if (isBucket(floor.data)) {
+        const bytes = findInBucket(floor.data, key);
+        return bytes ? decode(bytes) : undefined;
+      }
+      return floor.token === key ? decode(floor.data) : undefined;
     }
-    const lists = this.#stmts.postingRange.all(segment.id, key, key + PREFIX_END).map((bytes) => decodePostings(bytes, segment.base, positional, positions));
+    // every key starting with `key`: in the bucket at or before it, and in the rows after it
+    const lists: PostingList[] = [];
+    const collect = (row: { token: string; data: Buffer }) => {
+      if (!isBucket(row.data)) {
+        if (row.token.startsWith(key)) lists.push(decode(row.data));
+        return;
+      }
+      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) lists.push(decode(entry.list));
+    };
+    if (floor) collect(floor);
+    for (const row of this.#stmts.rowsBetween.all(segment.id, key, key + PREFIX_END)) collect(row);
     return lists.length > 0 ? unionLists(lists) : undefined;
   }
 
@@ -357,7 +391,7 @@ export class SegmentSearchIndex implements SearchIndex {
   #keyDocs(key: string): Int32Array {
     const lists: PostingList[] = [];
     for (const segment of this.#segments) {
-      const list = this.#list(segment, key, false, false);
+      const list = this.#list(segment, key, false);
       if (list) lists.push(list);
     }
     return concatLists(lists).docs;
@@ -373,7 +407,7 @@ export class SegmentSearchIndex implements SearchIndex {
       // a single character: its own lists, so no prefix expansion over every bigram it starts
       const key = (head ? NS.headChar : NS.bodyChar) + tokens[0]!;
       for (const segment of this.#segments) {
-        const list = this.#list(segment, key, false, head);
+        const list = this.#list(segment, key, false);
         if (list) parts.push(head ? matchPhrase([list], TAG_BASE, headWeight) : countedMatches(list, WEIGHTS.body));
       }
       return concatMatches(parts);
@@ -383,7 +417,7 @@ export class SegmentSearchIndex implements SearchIndex {
     segments: for (const segment of this.#segments) {
       const lists: PostingList[] = [];
       for (let j = 0; j < tokens.length; j++) {
-        const list = this.#list(segment, ns + tokens[j]!, phrase.prefix && j === tokens.length - 1, positions);
+        const list = this.#list(segment, ns + tokens[j]!, phrase.prefix && j === tokens.length - 1);
         if (!list || list.docs.length === 0) continue segments;
         lists.push(list);
       }
