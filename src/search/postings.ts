@@ -148,6 +148,8 @@ export interface PostingList {
   freqs: Int32Array;
   /** Positions of entry i, ascending (positional lists only). */
   positions?: (i: number) => Int32Array;
+  /** A decoded segment list's bytes and where each entry's positions start: read in place. */
+  raw?: { bytes: Uint8Array; offsets: Int32Array };
 }
 
 export const EMPTY_LIST: PostingList = { docs: new Int32Array(0), freqs: new Int32Array(0) };
@@ -167,43 +169,106 @@ function readHeader(bytes: Uint8Array): ListHeader {
   return { count, last, docsStart: reader.offset, docsEnd: reader.offset + docsLength };
 }
 
+/** Whether a positional list's row holds only its documents (positions in the next row). */
+export function isSplitList(bytes: Uint8Array): boolean {
+  const { count, docsEnd } = readHeader(bytes);
+  return count > 0 && bytes.length === docsEnd;
+}
+
 /** The number of documents in an encoded list, from its header. */
 export function postingCount(bytes: Uint8Array): number {
   return new ByteReader(bytes).varint();
 }
 
 /** Decodes one segment's list, adding `base` to every document. */
-export function decodePostings(bytes: Uint8Array, base: number, positional: boolean): PostingList {
+export function decodePostings(bytes: Uint8Array, base: number, positional: boolean, separatePositions?: () => Uint8Array): PostingList {
   const { count, docsStart, docsEnd } = readHeader(bytes);
-  const reader = new ByteReader(bytes, docsStart);
   const docs = new Int32Array(count);
   const freqs = new Int32Array(count);
+  const offsets = positional ? new Int32Array(count) : undefined;
+  // the hottest loop of a query: varints read inline, with a one-byte fast path (most values)
+  // positions follow the documents, or (a long list split in two rows) start a row of their own
+  const split = positional && bytes.length === docsEnd && count > 0;
+  let p = docsStart;
   let doc = base;
-  if (!positional) {
-    for (let i = 0; i < count; i++) {
-      doc += reader.varint();
-      docs[i] = doc;
-      freqs[i] = reader.varint();
-    }
-    return { docs, freqs };
-  }
-  const offsets = new Int32Array(count);
-  let offset = docsEnd;
+  let offset = split ? 0 : docsEnd;
   for (let i = 0; i < count; i++) {
-    doc += reader.varint();
+    let byte = bytes[p++]!;
+    let value = byte;
+    if (byte >= 0x80) {
+      value = byte & 0x7f;
+      let shift = 7;
+      do {
+        byte = bytes[p++]!;
+        value |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte >= 0x80);
+    }
+    doc += value;
     docs[i] = doc;
-    freqs[i] = reader.varint();
-    offsets[i] = offset;
-    offset += reader.varint();
+    byte = bytes[p++]!;
+    value = byte;
+    if (byte >= 0x80) {
+      value = byte & 0x7f;
+      let shift = 7;
+      do {
+        byte = bytes[p++]!;
+        value |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte >= 0x80);
+    }
+    freqs[i] = value;
+    if (offsets) {
+      offsets[i] = offset;
+      byte = bytes[p++]!;
+      value = byte;
+      if (byte >= 0x80) {
+        value = byte & 0x7f;
+        let shift = 7;
+        do {
+          byte = bytes[p++]!;
+          value |= (byte & 0x7f) << shift;
+          shift += 7;
+        } while (byte >= 0x80);
+      }
+      offset += value;
+    }
   }
-  const positions = (i: number) => {
-    const out = new Int32Array(freqs[i]!);
-    const at = new ByteReader(bytes, offsets[i]!);
-    let position = 0;
-    for (let k = 0; k < out.length; k++) out[k] = position += at.varint();
-    return out;
+  if (!offsets) return { docs, freqs };
+  let block: Uint8Array | undefined = split ? undefined : bytes;
+  const raw = {
+    get bytes(): Uint8Array {
+      if (block) return block;
+      if (!separatePositions) throw new Error('positions of a split list were not given');
+      return (block = separatePositions());
+    },
+    offsets,
   };
-  return { docs, freqs, positions };
+  const positions = (i: number) => positionsInto({ docs, freqs, raw }, i, new Int32Array(freqs[i]!));
+  return { docs, freqs, positions, raw };
+}
+
+/** Decodes entry i's positions into `into` (grown when short); returns the array written. */
+function positionsInto(list: PostingList, i: number, into: Int32Array): Int32Array {
+  const raw = list.raw;
+  if (!raw) return list.positions!(i);
+  const count = list.freqs[i]!;
+  const out = count <= into.length ? into : new Int32Array(count * 2);
+  const bytes = raw.bytes;
+  let offset = raw.offsets[i]!;
+  let position = 0;
+  for (let k = 0; k < count; k++) {
+    let byte = bytes[offset++]!;
+    let value = byte & 0x7f;
+    let shift = 7;
+    while (byte & 0x80) {
+      byte = bytes[offset++]!;
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    }
+    out[k] = position += value;
+  }
+  return out;
 }
 
 /**
@@ -260,33 +325,86 @@ export function concatLists(lists: PostingList[]): PostingList {
   return { docs, freqs, positions: (i) => lists[owner[i]!]!.positions!(i - starts[owner[i]!]!) };
 }
 
-/** Merges lists that may share documents (a prefix's expansions): positions are united and sorted. */
+/**
+ * Merges lists that may share documents (a prefix's expansions): frequencies add up and the
+ * positions of a document are its sources' positions, united and sorted when asked for.
+ */
 export function unionLists(lists: PostingList[]): PostingList {
   const present = lists.filter((l) => l.docs.length > 0);
   if (present.length === 0) return EMPTY_LIST;
   if (present.length === 1) return present[0]!;
+  const k = present.length;
   const withPositions = present.every((l) => l.positions);
-  const byDoc = new Map<number, { freq: number; parts: Array<[PostingList, number]> }>();
-  for (const list of present) {
-    for (let i = 0; i < list.docs.length; i++) {
-      const doc = list.docs[i]!;
-      let entry = byDoc.get(doc);
-      if (!entry) byDoc.set(doc, (entry = { freq: 0, parts: [] }));
-      entry.freq += list.freqs[i]!;
-      entry.parts.push([list, i]);
+  const total = present.reduce((sum, l) => sum + l.docs.length, 0);
+  const docs = new Int32Array(total);
+  const freqs = new Int32Array(total);
+  // for positions: the sources (list, entry) of output document i are src[srcStart[i] .. srcStart[i+1])
+  const srcStart = withPositions ? new Int32Array(total + 1) : undefined;
+  const srcList = withPositions ? new Int32Array(total) : undefined;
+  const srcEntry = withPositions ? new Int32Array(total) : undefined;
+  const cursor = new Int32Array(k);
+  // a binary min-heap of list numbers keyed by their current document
+  const heap = Int32Array.from({ length: k }, (_, i) => i);
+  const docAt = (list: number) => present[list]!.docs[cursor[list]!]!;
+  const siftDown = (from: number, size: number) => {
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && docAt(heap[l]!) < docAt(heap[m]!)) m = l;
+      if (r < size && docAt(heap[r]!) < docAt(heap[m]!)) m = r;
+      if (m === i) return;
+      const t = heap[i]!;
+      heap[i] = heap[m]!;
+      heap[m] = t;
+      i = m;
     }
+  };
+  let size = k;
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i, size);
+  let n = -1;
+  let sources = 0;
+  while (size > 0) {
+    const list = heap[0]!;
+    const entry = cursor[list]!;
+    const doc = present[list]!.docs[entry]!;
+    if (n < 0 || docs[n] !== doc) {
+      n++;
+      docs[n] = doc;
+      if (srcStart) srcStart[n] = sources;
+    }
+    freqs[n]! += present[list]!.freqs[entry]!;
+    if (srcList && srcEntry) {
+      srcList[sources] = list;
+      srcEntry[sources] = entry;
+    }
+    sources++;
+    cursor[list] = entry + 1;
+    if (entry + 1 >= present[list]!.docs.length) {
+      heap[0] = heap[--size]!;
+    }
+    siftDown(0, size);
   }
-  const ordered = [...byDoc.keys()].sort((a, b) => a - b);
-  const docs = Int32Array.from(ordered);
-  const freqs = Int32Array.from(ordered, (doc) => byDoc.get(doc)!.freq);
-  if (!withPositions) return { docs, freqs };
+  const count = n + 1;
+  if (!srcStart || !srcList || !srcEntry) return { docs: docs.subarray(0, count), freqs: freqs.subarray(0, count) };
+  srcStart[count] = sources;
   return {
-    docs,
-    freqs,
+    docs: docs.subarray(0, count),
+    freqs: freqs.subarray(0, count),
     positions: (i) => {
-      const parts = byDoc.get(ordered[i]!)!.parts;
-      if (parts.length === 1) return parts[0]![0].positions!(parts[0]![1]);
-      return Int32Array.from(parts.flatMap(([list, k]) => Array.from(list.positions!(k)))).sort();
+      const from = srcStart[i]!;
+      const to = srcStart[i + 1]!;
+      if (to - from === 1) return present[srcList[from]!]!.positions!(srcEntry[from]!);
+      const parts: Int32Array[] = [];
+      for (let j = from; j < to; j++) parts.push(present[srcList[j]!]!.positions!(srcEntry[j]!));
+      const out = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+      return out.sort();
     },
   };
 }
@@ -327,7 +445,10 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
   const out = { docs: new Int32Array(size), weights: new Float64Array(size), zones: new Uint8Array(size) };
   let n = 0;
   const cursor = new Int32Array(k);
+  // positions are decoded into one scratch array per token, not a new array per document
+  const scratch: Int32Array[] = Array.from({ length: k }, () => new Int32Array(64));
   const held: Int32Array[] = new Array<Int32Array>(k);
+  const heldCount = new Int32Array(k);
   outer: for (let i = 0; i < size; i++) {
     const doc = lead.docs[i]!;
     for (let j = 0; j < k; j++) {
@@ -341,14 +462,21 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
       if (c >= docs.length) break outer;
       if (docs[c] !== doc) continue outer;
     }
-    for (let j = 0; j < k; j++) held[j] = lists[j]!.positions!(cursor[j]!);
+    for (let j = 0; j < k; j++) {
+      const list = lists[j]!;
+      const got = positionsInto(list, cursor[j]!, scratch[j]!);
+      if (got.length > scratch[j]!.length) scratch[j] = got;
+      held[j] = got;
+      heldCount[j] = list.freqs[cursor[j]!]!;
+    }
     let weight = 0;
     let zones = 0;
     const first = held[0]!;
-    for (let p = 0; p < first.length; p++) {
+    const firstCount = heldCount[0]!;
+    for (let p = 0; p < firstCount; p++) {
       const start = first[p]!;
       let all = true;
-      for (let j = 1; j < k && all; j++) all = contains(held[j]!, start + j);
+      for (let j = 1; j < k && all; j++) all = contains(held[j]!, heldCount[j]!, start + j);
       if (all) {
         weight += weightOf(start);
         zones |= start < split ? 1 : 2;
@@ -363,9 +491,9 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
   return { docs: out.docs.subarray(0, n), weights: out.weights.subarray(0, n), zones: out.zones.subarray(0, n) };
 }
 
-function contains(sorted: Int32Array, value: number): boolean {
+function contains(sorted: Int32Array, length: number, value: number): boolean {
   let lo = 0;
-  let hi = sorted.length - 1;
+  let hi = length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const v = sorted[mid]!;
@@ -464,6 +592,10 @@ export function subtractDocs(a: Int32Array, b: Int32Array): Int32Array {
 // list.
 
 export const SMALL_LIST_BYTES = 64;
+/** Positions blocks from this size are stored in a row of their own, keyed key + POSITIONS_SUFFIX. */
+export const SPLIT_POSITIONS_BYTES = 4096;
+/** Sorts right after its key and before any longer key (tokens hold no control characters). */
+export const POSITIONS_SUFFIX = '\u0001';
 export const BUCKET_BYTES = 4096;
 
 const utf8 = new TextEncoder();
@@ -484,7 +616,15 @@ export function* packRows(entries: Iterable<{ key: string; list: Uint8Array }>):
   for (const { key, list } of entries) {
     if (list.length >= SMALL_LIST_BYTES) {
       yield* flush();
-      yield { key, data: list };
+      const { docsEnd } = readHeader(list);
+      if (list.length - docsEnd >= SPLIT_POSITIONS_BYTES) {
+        // a long list keeps its positions in the next row: a query that needs only documents
+        // (single tokens, counts) then never copies them out of the database
+        yield { key, data: list.subarray(0, docsEnd) };
+        yield { key: key + POSITIONS_SUFFIX, data: list.subarray(docsEnd) };
+      } else {
+        yield { key, data: list };
+      }
       continue;
     }
     if (!bucket) {

@@ -6,6 +6,8 @@ import { normalizeText } from './normalize.js';
 import {
   bucketEntries,
   concatLists,
+  isSplitList,
+  POSITIONS_SUFFIX,
   concatPostings,
   findInBucket,
   isBucket,
@@ -201,6 +203,7 @@ export class SegmentSearchIndex implements SearchIndex {
       floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
         'SELECT token, data FROM search_postings WHERE segment = ? AND token <= ? ORDER BY token DESC LIMIT 1',
       ),
+      positionsRow: db.prepare<[number, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token = ?').pluck(),
       rowsBetween: db.prepare<[number, string, string], { token: string; data: Buffer }>(
         'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? AND token < ?',
       ),
@@ -288,11 +291,23 @@ export class SegmentSearchIndex implements SearchIndex {
       const rows = this.#stmts.mergePage.all(segment.id, after, MERGE_PAGE_ROWS);
       for (const row of rows) {
         if (isBucket(row.data)) yield* bucketEntries(row.data);
-        else yield { key: row.token, list: row.data };
+        else if (row.token.endsWith(POSITIONS_SUFFIX)) continue;
+        else yield { key: row.token, list: this.#wholeList(segment, row.token, row.data) };
       }
       if (rows.length < MERGE_PAGE_ROWS) return;
       after = rows[rows.length - 1]!.token;
     }
+  }
+
+  /** A list row with its positions row joined back on, when it was split in two. */
+  #wholeList(segment: SegmentInfo, key: string, data: Uint8Array): Uint8Array {
+    const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
+    if (!positional || !isSplitList(data)) return data;
+    const positions = this.#stmts.positionsRow.get(segment.id, key + POSITIONS_SUFFIX)!;
+    const whole = new Uint8Array(data.length + positions.length);
+    whole.set(data);
+    whole.set(positions, data.length);
+    return whole;
   }
 
   /** The union of the segments' lists, key by key, each list rebased onto `base`. */
@@ -363,24 +378,25 @@ export class SegmentSearchIndex implements SearchIndex {
 
   #list(segment: SegmentInfo, key: string, prefix: boolean): PostingList | undefined {
     const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
-    const decode = (bytes: Uint8Array) => decodePostings(bytes, segment.base, positional);
+    const decode = (bytes: Uint8Array, rowKey: string) =>
+      decodePostings(bytes, segment.base, positional, () => this.#stmts.positionsRow.get(segment.id, rowKey + POSITIONS_SUFFIX)!);
     const floor = this.#stmts.floorRow.get(segment.id, key);
     if (!prefix) {
       if (!floor) return undefined;
       if (isBucket(floor.data)) {
         const bytes = findInBucket(floor.data, key);
-        return bytes ? decode(bytes) : undefined;
+        return bytes ? decode(bytes, key) : undefined;
       }
-      return floor.token === key ? decode(floor.data) : undefined;
+      return floor.token === key ? decode(floor.data, key) : undefined;
     }
     // every key starting with `key`: in the bucket at or before it, and in the rows after it
     const lists: PostingList[] = [];
     const collect = (row: { token: string; data: Buffer }) => {
       if (!isBucket(row.data)) {
-        if (row.token.startsWith(key)) lists.push(decode(row.data));
+        if (row.token.startsWith(key) && !row.token.endsWith(POSITIONS_SUFFIX)) lists.push(decode(row.data, row.token));
         return;
       }
-      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) lists.push(decode(entry.list));
+      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) lists.push(decode(entry.list, entry.key));
     };
     if (floor) collect(floor);
     for (const row of this.#stmts.rowsBetween.all(segment.id, key, key + PREFIX_END)) collect(row);
@@ -602,9 +618,15 @@ export class SegmentSearchIndex implements SearchIndex {
   }
 
   #tierSets(title: Int32Array, tags: Int32Array, rest: Int32Array) {
-    const inTitle = new Set(title);
-    const inTags = new Set(tags);
-    return { title, tags, rest, of: (doc: number): Tier => (inTitle.has(doc) ? 0 : inTags.has(doc) ? 1 : 2) };
+    // the lookup is for small match sets only (ranked fully): built when first asked
+    let inTitle: Set<number> | undefined;
+    let inTags: Set<number> | undefined;
+    const of = (doc: number): Tier => {
+      inTitle ??= new Set(title);
+      inTags ??= new Set(tags);
+      return inTitle.has(doc) ? 0 : inTags.has(doc) ? 1 : 2;
+    };
+    return { title, tags, rest, of };
   }
 
   /** The `count` newest of `docs`, newest first, without sorting them all. */

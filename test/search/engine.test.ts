@@ -117,6 +117,20 @@ describe('search engine: fixed cases from the semantics', () => {
   });
 });
 
+describe('search engine: long lists', () => {
+  it('finds phrases and single tokens in lists long enough to keep positions in rows of their own, across merges', () => {
+    const many = Array.from({ length: 1200 }, (_, i) => doc(i + 1, `${'容器网络的验证，'.repeat(i % 3 === 0 ? 20 : 1)}第 ${i} 篇${i % 2 ? '，宿主机' : ''}`));
+    load(many);
+    expect(index.count(parseQuery('容器网络'), {})).toBe(1200);
+    expect(index.count(parseQuery('网络的验'), {})).toBe(1200);
+    expect(index.count(parseQuery('宿主机'), {})).toBe(600);
+    expect(index.count(parseQuery('"验证，第"'), {})).toBe(1200);
+    expect(index.count(parseQuery('容器 -宿主'), {})).toBe(600);
+    const rows = db.prepare("SELECT count(*) AS n FROM search_postings WHERE token LIKE 'b%' || char(1)").get() as { n: number };
+    expect(rows.n).toBeGreaterThan(0);
+  });
+});
+
 // --- property test: the engine returns exactly the oracle's set -------------------------------
 
 const pieces = ['容', '器', '网', '络', '宿', '主', '机', '的', '網', '絡', 'a', 'b', 'c', 'k', 'n', 'e', 't', 'C', 'Ａ', '1', '2', '+', '#', '.', '-', '_', ' ', ' ', '，', 'é'];
