@@ -290,8 +290,8 @@ export class SegmentSearchIndex implements SearchIndex {
     for (;;) {
       const rows = this.#stmts.mergePage.all(segment.id, after, MERGE_PAGE_ROWS);
       for (const row of rows) {
+        if (row.token.endsWith(POSITIONS_SUFFIX)) continue;
         if (isBucket(row.data)) yield* bucketEntries(row.data);
-        else if (row.token.endsWith(POSITIONS_SUFFIX)) continue;
         else yield { key: row.token, list: this.#wholeList(segment, row.token, row.data) };
       }
       if (rows.length < MERGE_PAGE_ROWS) return;
@@ -380,9 +380,10 @@ export class SegmentSearchIndex implements SearchIndex {
     const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
     const decode = (bytes: Uint8Array, rowKey: string) =>
       decodePostings(bytes, segment.base, positional, () => this.#stmts.positionsRow.get(segment.id, rowKey + POSITIONS_SUFFIX)!);
+    // (a positions row is never the row of a key: its bytes are no list, and may start with 0)
     const floor = this.#stmts.floorRow.get(segment.id, key);
     if (!prefix) {
-      if (!floor) return undefined;
+      if (!floor || floor.token.endsWith(POSITIONS_SUFFIX)) return undefined;
       if (isBucket(floor.data)) {
         const bytes = findInBucket(floor.data, key);
         return bytes ? decode(bytes, key) : undefined;
@@ -392,8 +393,9 @@ export class SegmentSearchIndex implements SearchIndex {
     // every key starting with `key`: in the bucket at or before it, and in the rows after it
     const lists: PostingList[] = [];
     const collect = (row: { token: string; data: Buffer }) => {
+      if (row.token.endsWith(POSITIONS_SUFFIX)) return;
       if (!isBucket(row.data)) {
-        if (row.token.startsWith(key) && !row.token.endsWith(POSITIONS_SUFFIX)) lists.push(decode(row.data, row.token));
+        if (row.token.startsWith(key)) lists.push(decode(row.data, row.token));
         return;
       }
       for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) lists.push(decode(entry.list, entry.key));

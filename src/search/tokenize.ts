@@ -1,20 +1,18 @@
 import { CharClass, classOf } from './chars.js';
 
 /**
- * The index stores pre-tokenised text in an FTS5 unicode61 table whose token characters are
- * letters, numbers, marks and private-use characters (Co). Tokens, in text order:
+ * The index's tokens (segment-builder.ts stores them; queries look them up), in text order:
  *   - each CJK run c1..cn as the overlapping bigrams c1c2 .. c(n-1)cn followed by the unigram cn,
  *     so token i always starts with character i: a k-character substring is a phrase of k-1
- *     bigrams, and a single character is a prefix query;
+ *     bigrams (a single character has lists of its own, see segment-builder.ts);
  *   - each run of other letters/digits as one word;
  *   - each symbol (+ # . - ...) as one private-use character, so c++ and c# stay searchable;
- *   - each whitespace run as SPACE_TOKEN, so "c + +" is not adjacent like "c++".
- * Fields glued into one column are separated by FIELD_BREAK, which no query ever produces.
+ *   - each whitespace character as SPACE_TOKEN, so "c + +" is not adjacent like "c++".
+ * Fields are kept apart by position gaps, so no phrase spans two.
  */
 export const SPACE_TOKEN = '\u{100001}';
-export const FIELD_BREAK = '\u{100000}';
 
-/** Encodes one symbol code point as a token unicode61 keeps (plane-15 private use). */
+/** Encodes one symbol code point as a token (plane-15 private use: no text holds it). */
 export function symbolToken(codePoint: number): string {
   if (codePoint <= 0xffff) return String.fromCodePoint(0xf0000 + codePoint);
   return String.fromCodePoint(0xf0000 + (codePoint >>> 16), 0xf0000 + (codePoint & 0xffff));
@@ -105,10 +103,6 @@ export function indexTokens(text: string): string {
   return tokens.join(' ');
 }
 
-/** Index tokens for several values kept apart (tags; summary and body). */
-export function indexFields(values: readonly string[]): string {
-  return values.map(indexTokens).filter(Boolean).join(` ${FIELD_BREAK} `);
-}
 
 export interface TermPhrase {
   /** Tokens to match at consecutive positions. */
@@ -162,9 +156,4 @@ export function termPhrase(term: string): TermPhrase {
     }
   });
   return { tokens, prefix, exact };
-}
-
-/** The FTS5 string for a phrase: tokens are our own alphabet, never quotes or operators. */
-export function phraseExpression(phrase: TermPhrase): string {
-  return `"${phrase.tokens.join(' ')}"${phrase.prefix ? '*' : ''}`;
 }

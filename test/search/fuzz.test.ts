@@ -16,7 +16,7 @@ beforeAll(() => {
 afterAll(() => db.close());
 
 describe('query parser fuzzing', () => {
-  it('never throws, bounds its output, and every query runs against FTS5', () => {
+  it('never throws, bounds its output, and every query runs against the index', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 400 }), fc.array(fc.constantFrom('"', '-', '*', '(', ')', 'NEAR', 'OR', 'AND', 'NOT', ':', '^', '{', '}', ' ', 'a', '容', 'c++', '\u0000'), { maxLength: 60 }).map((p) => p.join(''))), (raw) => {
         const parsed = parseQuery(raw);
