@@ -412,8 +412,8 @@ export function unionLists(lists: PostingList[]): PostingList {
 /** A phrase's matches in one field: documents, occurrence counts, and where it first/last occurs. */
 export interface PhraseMatches {
   docs: Int32Array;
-  /** Occurrences, weighted by the caller's field weights. */
-  weights: Float64Array;
+  /** Occurrences, weighted by the caller's field weights (a counted list's own frequencies). */
+  weights: Float64Array | Int32Array;
   /** Bit 1: an occurrence before `split`; bit 2: one at or after it. */
   zones: Uint8Array;
 }
@@ -506,9 +506,41 @@ function contains(sorted: Int32Array, length: number, value: number): boolean {
 
 /** Matches of a counted (position-free) list: every document, weighted by its frequency. */
 export function countedMatches(list: PostingList, weight: number): PhraseMatches {
-  const weights = new Float64Array(list.docs.length);
-  for (let i = 0; i < weights.length; i++) weights[i] = list.freqs[i]! * weight;
+  // a weight of 1 (the body) is the frequencies themselves: no copy of a list that may be huge
+  let weights: Float64Array | Int32Array = list.freqs;
+  if (weight !== 1) {
+    weights = new Float64Array(list.docs.length);
+    for (let i = 0; i < weights.length; i++) weights[i] = list.freqs[i]! * weight;
+  }
   return { docs: list.docs, weights, zones: new Uint8Array(list.docs.length).fill(2) };
+}
+
+/** Sorted documents of either. */
+export function unionDocs(a: Int32Array, b: Int32Array): Int32Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      out[n++] = x;
+      i++;
+      j++;
+    } else if (x < y) {
+      out[n++] = x;
+      i++;
+    } else {
+      out[n++] = y;
+      j++;
+    }
+  }
+  while (i < a.length) out[n++] = a[i++]!;
+  while (j < b.length) out[n++] = b[j++]!;
+  return out.subarray(0, n);
 }
 
 /** Union of two match sets: weights add, zones combine. */

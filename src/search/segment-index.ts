@@ -17,6 +17,7 @@ import {
   intersectDocs,
   matchPhrase,
   subtractDocs,
+  unionDocs,
   unionLists,
   unionMatches,
   type PhraseMatches,
@@ -126,7 +127,9 @@ function concatMatches(parts: PhraseMatches[]): PhraseMatches {
   if (parts.length === 0) return EMPTY_MATCHES;
   if (parts.length === 1) return parts[0]!;
   const size = parts.reduce((sum, p) => sum + p.docs.length, 0);
-  const out: PhraseMatches = { docs: new Int32Array(size), weights: new Float64Array(size), zones: new Uint8Array(size) };
+  // counted lists' weights are their frequencies (Int32Array): kept that way, half the bytes
+  const integral = parts.every((p) => p.weights instanceof Int32Array);
+  const out: PhraseMatches = { docs: new Int32Array(size), weights: integral ? new Int32Array(size) : new Float64Array(size), zones: new Uint8Array(size) };
   let at = 0;
   for (const part of parts) {
     out.docs.set(part.docs, at);
@@ -454,7 +457,7 @@ export class SegmentSearchIndex implements SearchIndex {
       head = unionMatches(head, this.#phrase('head', phrase));
       body = unionMatches(body, this.#phrase('body', phrase));
     }
-    return { head, body, docs: unionMatches(head, body).docs, exact };
+    return { head, body, docs: unionDocs(head.docs, body.docs), exact };
   }
 
   #liveCount(docs: Int32Array): number {
@@ -677,26 +680,39 @@ export class SegmentSearchIndex implements SearchIndex {
       const normalized = words.map(normalizeText);
       const documentFrequency: number[] = [];
       let best = 0;
+      const categoryId = filters.categoryId;
       for (const word of normalized) {
         const { docs } = this.#term({ text: word, alternatives: [] });
         documentFrequency.push(this.#liveCount(docs));
-        for (const doc of docs) {
-          if (!table.alive[doc] || (filters.categoryId !== undefined && table.category[doc] !== filters.categoryId)) continue;
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i]!;
+          if (!table.alive[doc] || (categoryId !== undefined && table.category[doc] !== categoryId)) continue;
           if (allowed && !allowed.has(doc)) continue;
-          if (exclude.has(table.article[doc]!)) continue;
-          const c = Math.min(255, counts[doc]! + 1);
+          const c = counts[doc]! + 1;
+          if (c > 255) continue;
           counts[doc] = c;
           if (c > best) best = c;
         }
       }
       if (best === 0) return [];
-      // the short list: most words first, newest first within a count
-      const shortlist: number[] = [];
-      for (let level = best; level >= 1 && shortlist.length < limit * 3; level--) {
-        const members: number[] = [];
-        for (let doc = 0; doc < counts.length; doc++) if (counts[doc] === level) members.push(doc);
-        shortlist.push(...this.#newest(Int32Array.from(members), limit * 3 - shortlist.length));
+      // The short list: most words first, newest first within a count. One pass finds the count
+      // from which the list is full; exact results are left out here (a handful), not per word.
+      const wanted = limit * 3 + exclude.size;
+      const histogram = new Int32Array(best + 1);
+      for (let doc = 0; doc < counts.length; doc++) histogram[counts[doc]!]!++;
+      let cutoff = best;
+      let room = wanted;
+      while (cutoff > 1 && histogram[cutoff]! < room) room -= histogram[cutoff--]!;
+      const above: number[] = [];
+      const atCutoff: number[] = [];
+      for (let doc = 0; doc < counts.length; doc++) {
+        const c = counts[doc]!;
+        if (c > cutoff) above.push(doc);
+        else if (c === cutoff) atCutoff.push(doc);
       }
+      above.sort((a, b) => counts[b]! - counts[a]! || table.newer(a, b));
+      const shortlist = [...above, ...this.#newest(Int32Array.from(atCutoff), room)].filter((doc) => !exclude.has(table.article[doc]!)).slice(0, limit * 3);
+      if (shortlist.length === 0) return [];
       // BM25 for the short list from the documents' text: a few dozen documents
       const texts = this.#loadTexts(shortlist.map((doc) => table.article[doc]!));
       const scores = bm25Scores(
