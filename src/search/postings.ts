@@ -447,8 +447,9 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
   const cursor = new Int32Array(k);
   // positions are decoded into one scratch array per token, not a new array per document
   const scratch: Int32Array[] = Array.from({ length: k }, () => new Int32Array(64));
-  const held: Int32Array[] = new Array<Int32Array>(k);
-  const heldCount = new Int32Array(k);
+  // tokens in order of their lists' lengths: the rarest tokens filter first
+  const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => lists[a]!.docs.length - lists[b]!.docs.length);
+  let starts = new Int32Array(64);
   outer: for (let i = 0; i < size; i++) {
     const doc = lead.docs[i]!;
     for (let j = 0; j < k; j++) {
@@ -462,25 +463,32 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
       if (c >= docs.length) break outer;
       if (docs[c] !== doc) continue outer;
     }
-    for (let j = 0; j < k; j++) {
+    // Starts that survive every token so far, checked one token at a time from the rarest:
+    // most candidates of a rare phrase fail after one or two tokens, and the positions of the
+    // remaining tokens are then never decoded.
+    const firstToken = order[0]!;
+    const got = positionsInto(lists[firstToken]!, cursor[firstToken]!, scratch[firstToken]!);
+    if (got.length > scratch[firstToken]!.length) scratch[firstToken] = got;
+    let alive = lists[firstToken]!.freqs[cursor[firstToken]!]!;
+    if (starts.length < alive) starts = new Int32Array(alive * 2);
+    for (let p = 0; p < alive; p++) starts[p] = got[p]! - firstToken;
+    for (let o = 1; o < k && alive > 0; o++) {
+      const j = order[o]!;
       const list = lists[j]!;
-      const got = positionsInto(list, cursor[j]!, scratch[j]!);
-      if (got.length > scratch[j]!.length) scratch[j] = got;
-      held[j] = got;
-      heldCount[j] = list.freqs[cursor[j]!]!;
+      const held = positionsInto(list, cursor[j]!, scratch[j]!);
+      if (held.length > scratch[j]!.length) scratch[j] = held;
+      const count = list.freqs[cursor[j]!]!;
+      let kept = 0;
+      for (let p = 0; p < alive; p++) if (contains(held, count, starts[p]! + j)) starts[kept++] = starts[p]!;
+      alive = kept;
     }
     let weight = 0;
     let zones = 0;
-    const first = held[0]!;
-    const firstCount = heldCount[0]!;
-    for (let p = 0; p < firstCount; p++) {
-      const start = first[p]!;
-      let all = true;
-      for (let j = 1; j < k && all; j++) all = contains(held[j]!, heldCount[j]!, start + j);
-      if (all) {
-        weight += weightOf(start);
-        zones |= start < split ? 1 : 2;
-      }
+    for (let p = 0; p < alive; p++) {
+      const start = starts[p]!;
+      if (start < 0) continue;
+      weight += weightOf(start);
+      zones |= start < split ? 1 : 2;
     }
     if (zones === 0) continue;
     out.docs[n] = doc;

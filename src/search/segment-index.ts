@@ -596,13 +596,26 @@ export class SegmentSearchIndex implements SearchIndex {
   #tiersFromHead(docs: Int32Array, terms: TermMatches[]) {
     let inHead = docs;
     for (const t of terms) inHead = intersectDocs(inHead, t.head.docs);
-    const title: number[] = [];
-    const tags: number[] = [];
-    for (const doc of inHead) {
-      const allTitle = terms.every((t) => (t.head.zones[find(t.head.docs, doc)]! & 1) !== 0);
-      (allTitle ? title : tags).push(doc);
+    const title = new Int32Array(inHead.length);
+    const tags = new Int32Array(inHead.length);
+    let titled = 0;
+    let tagged = 0;
+    // inHead is in every term's head list: one cursor per list walks it once (no searching)
+    const cursors = new Int32Array(terms.length);
+    for (let i = 0; i < inHead.length; i++) {
+      const doc = inHead[i]!;
+      let allTitle = true;
+      for (let j = 0; j < terms.length; j++) {
+        const head = terms[j]!.head;
+        let c = cursors[j]!;
+        while (head.docs[c]! < doc) c++;
+        cursors[j] = c;
+        if ((head.zones[c]! & 1) === 0) allTitle = false;
+      }
+      if (allTitle) title[titled++] = doc;
+      else tags[tagged++] = doc;
     }
-    return this.#tierSets(Int32Array.from(title), Int32Array.from(tags), subtractDocs(docs, inHead));
+    return this.#tierSets(title.subarray(0, titled), tags.subarray(0, tagged), subtractDocs(docs, inHead));
   }
 
   #tiersFromText(docs: Int32Array, query: ParsedQuery) {
