@@ -128,7 +128,6 @@ export function createArticleRepository(db: Db) {
     texts: db.prepare<[string], ArticleTextRow>(
       `SELECT id, title, summary, plain_text FROM articles WHERE id IN (SELECT value FROM json_each(?)) AND status = 'published'`,
     ),
-    titles: db.prepare<[string], { id: number; title: string }>(`SELECT id, title FROM articles WHERE id IN (SELECT value FROM json_each(?))`),
     countPublished: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM articles WHERE status = 'published'"),
     countAll: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
     latest: db.prepare<[number, number], ArticleListRow>(
@@ -252,7 +251,6 @@ export function createArticleRepository(db: Db) {
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
     texts: (ids: readonly number[]) => stmts.texts.all(json(ids)),
-    titles: (ids: readonly number[]) => stmts.titles.all(json(ids)),
     countPublished: () => stmts.countPublished.get()!.n,
     countAll: () => stmts.countAll.get()!.n,
     latest: (offset: number, limit: number) => stmts.latest.all(limit, offset),

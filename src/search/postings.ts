@@ -74,13 +74,6 @@ export class ByteReader {
     }
     return value >>> 0;
   }
-
-  skipVarints(count: number): void {
-    const bytes = this.bytes;
-    let offset = this.offset;
-    for (let i = 0; i < count; i++) while (bytes[offset++]! & 0x80);
-    this.offset = offset;
-  }
 }
 
 /**
@@ -173,11 +166,6 @@ function readHeader(bytes: Uint8Array): ListHeader {
 export function isSplitList(bytes: Uint8Array): boolean {
   const { count, docsEnd } = readHeader(bytes);
   return count > 0 && bytes.length === docsEnd;
-}
-
-/** The number of documents in an encoded list, from its header. */
-export function postingCount(bytes: Uint8Array): number {
-  return new ByteReader(bytes).varint();
 }
 
 /** Decodes one segment's list, adding `base` to every document. */
@@ -479,7 +467,7 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
       if (held.length > scratch[j]!.length) scratch[j] = held;
       const count = list.freqs[cursor[j]!]!;
       let kept = 0;
-      for (let p = 0; p < alive; p++) if (contains(held, count, starts[p]! + j)) starts[kept++] = starts[p]!;
+      for (let p = 0; p < alive; p++) if (indexOf(held, starts[p]! + j, count) >= 0) starts[kept++] = starts[p]!;
       alive = kept;
     }
     let weight = 0;
@@ -499,17 +487,18 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
   return { docs: out.docs.subarray(0, n), weights: out.weights.subarray(0, n), zones: out.zones.subarray(0, n) };
 }
 
-function contains(sorted: Int32Array, length: number, value: number): boolean {
+/** Index of `value` in the first `length` entries of ascending `sorted`, or -1. */
+export function indexOf(sorted: Int32Array, value: number, length = sorted.length): number {
   let lo = 0;
   let hi = length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const v = sorted[mid]!;
-    if (v === value) return true;
+    if (v === value) return mid;
     if (v < value) lo = mid + 1;
     else hi = mid - 1;
   }
-  return false;
+  return -1;
 }
 
 /** Matches of a counted (position-free) list: every document, weighted by its frequency. */

@@ -10,6 +10,7 @@ import {
   POSITIONS_SUFFIX,
   concatPostings,
   findInBucket,
+  indexOf,
   isBucket,
   packRows,
   countedMatches,
@@ -138,20 +139,6 @@ function concatMatches(parts: PhraseMatches[]): PhraseMatches {
     at += part.docs.length;
   }
   return out;
-}
-
-/** Index of `doc` in ascending `docs`, or -1. */
-function find(docs: Int32Array, doc: number): number {
-  let lo = 0;
-  let hi = docs.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const value = docs[mid]!;
-    if (value === doc) return mid;
-    if (value < doc) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 const EMPTY_INPUT: SegmentInput = { fields: { title: '', tags: [], summary: '', body: '' }, categoryId: 0, tagIds: [] };
@@ -583,8 +570,8 @@ export class SegmentSearchIndex implements SearchIndex {
       const termIdf = idf(this.#liveCount(t.docs), table.live);
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i]!;
-        const h = find(t.head.docs, doc);
-        const b = find(t.body.docs, doc);
+        const h = indexOf(t.head.docs, doc);
+        const b = indexOf(t.body.docs, doc);
         const weight = (h >= 0 ? t.head.weights[h]! : 0) + (b >= 0 ? t.body.weights[b]! : 0);
         scores[i]! += bm25Term(termIdf, weight, table.length[doc]!, average);
       }
