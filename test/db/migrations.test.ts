@@ -5,6 +5,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/open.js';
 import { MIGRATIONS_DIR } from '../../src/paths.js';
+import { parseQuery } from '../../src/search/query.js';
+import { createServices } from '../../src/services.js';
+import { TEST_POEMS } from '../helpers.js';
 
 describe('migration 0006', () => {
   it('drops the stored HTML of an existing database and keeps its Markdown and plain text', () => {
@@ -24,6 +27,43 @@ describe('migration 0006', () => {
       expect(columns).not.toContain('body_html');
       expect(columns).not.toContain('toc_html');
       expect(db.prepare('SELECT body_md, plain_text FROM articles').get()).toEqual({ body_md: '## 旧', plain_text: '旧' });
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migration 0005 and the one-off rebuild', () => {
+  it('rebuilds the search index and the signatures of an FTS5-era database on first open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
+    const db = new Database(':memory:');
+    try {
+      for (const file of ['0001_schema.sql', '0002_taxonomy.sql', '0003_duplicates.sql', '0004_sitemap_index_content_version.sql']) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
+      migrate(db, dir);
+      const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
+      const insert = db.prepare(
+        `INSERT INTO articles (external_key, title, type, published_at, published_ts, imported_at, updated_at, category_id, body_md, body_html, toc_html, plain_text, content_hash, status)
+         VALUES (?, ?, 'original', '2023-01-01T00:00:00Z', ?, 'now', 'now', ?, '', '', '', ?, 'h', ?)`,
+      );
+      const body = '容器网络与命名空间的验证，宿主机上的网络隔离。'.repeat(20);
+      insert.run('a', '旧的容器文章', 100, category, body, 'published');
+      insert.run('b', '另一篇', 200, category, `${body}再加一句。`, 'published');
+      insert.run('c', '下架的容器文章', 300, category, body, 'removed');
+      // an old-style signature that the rebuild must replace, bands included
+      db.prepare('INSERT INTO article_signatures (article_id, signature) VALUES (1, ?)').run(Buffer.alloc(128, 7));
+      migrate(db);
+      const services = createServices(db, { poems: TEST_POEMS });
+      expect(services.index.documentCount()).toBe(2);
+      expect(services.index.search(parseQuery('容器'), {}, 0, 10).hits.map((h) => h.id)).toEqual([1, 2]);
+      expect(services.index.count(parseQuery('宿主机'), {})).toBe(2);
+      // the signatures are the new kind, so the near-identical pair is found by its bands
+      const bands = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM article_bands WHERE article_id = 1').get()!.n;
+      expect(bands).toBe(8);
+      expect(db.prepare<[], { n: number }>('SELECT count(DISTINCT article_id) AS n FROM article_signatures').get()!.n).toBe(3);
+      // only once: a second open finds the index built
+      expect(createServices(db, { poems: TEST_POEMS }).index.documentCount()).toBe(2);
+      expect(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM search_segments').get()!.n).toBe(1);
     } finally {
       db.close();
       rmSync(dir, { recursive: true, force: true });
