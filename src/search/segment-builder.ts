@@ -1,6 +1,7 @@
 import { CharClass, classOf } from './chars.js';
 import { normalizeText } from './normalize.js';
-import { ListWriter, packRows } from './postings.js';
+import { ListWriter } from './postings.js';
+import { packRows } from './rows.js';
 import { SPACE_TOKEN, symbolToken } from './tokenize.js';
 
 /**

@@ -4,29 +4,20 @@ import type { DocumentText, IndexedDocument, PreparedIndexBatch, RelatedHit, Sea
 import { termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
 import {
-  bucketEntries,
-  concatLists,
-  isSplitList,
-  POSITIONS_SUFFIX,
-  concatPostings,
-  findInBucket,
-  indexOf,
-  isBucket,
-  packRows,
   countedMatches,
-  decodePostings,
+  indexOf,
   intersectDocs,
   matchPhrase,
   subtractDocs,
   unionDocs,
-  unionLists,
   unionMatches,
   type PhraseMatches,
-  type PostingList,
-} from './postings.js';
+} from './list-ops.js';
+import type { PostingList } from './postings.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
-import { buildSegment, compareKeys, normalizeFields, NS, TAG_BASE, WEIGHTS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
+import { buildSegment, normalizeFields, NS, TAG_BASE, WEIGHTS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
 import { CharClass, classOf } from './chars.js';
+import { SegmentStore } from './segment-store.js';
 import { termPhrase, type TermPhrase } from './tokenize.js';
 
 /**
@@ -41,31 +32,21 @@ import { termPhrase, type TermPhrase } from './tokenize.js';
  * Documents are numbered by the index in write order. An update writes a new document and marks
  * the old one removed; a takedown marks it removed; removed numbers are skipped at query time. The
  * per-document facts queries need (article, date, category, length, live) are held in typed arrays
- * and refreshed when another connection commits (PRAGMA data_version) or we write.
+ * and refreshed when another connection commits (PRAGMA data_version) or we write. Storage is in
+ * segment-store.ts; this file answers queries.
  */
 
 /** Match sets up to this size are ranked fully by BM25; larger ones by tier, then recency. */
 export const FULL_RANK_LIMIT = 2000;
-/** Segments of one level merged into one of the next. */
-export const MERGE_FACTOR = 10;
-const PREFIX_END = '\u{10FFFF}';
 const EMPTY_MATCHES: PhraseMatches = { docs: new Int32Array(0), weights: new Float64Array(0), zones: new Uint8Array(0) };
-const MERGE_PAGE_ROWS = 256;
 
 export interface SegmentIndexOptions {
   /** Loads the text of documents, for verifying candidates of terms the index alone cannot decide. */
   loadTexts: (ids: number[]) => Map<number, DocumentText>;
   /** Result pages kept for repeated queries (0 turns the cache off, as the benchmark does). */
   cacheEntries?: number;
-  /** Segments of one level merged at a time (MERGE_FACTOR; tests use 2 to merge often). */
+  /** Segments of one level merged at a time (MERGE_FACTOR in segment-store.ts; tests use 2 to merge often). */
   mergeFactor?: number;
-}
-
-interface SegmentInfo {
-  id: number;
-  base: number;
-  span: number;
-  level: number;
 }
 
 interface TermMatches {
@@ -74,49 +55,6 @@ interface TermMatches {
   /** Documents holding the term anywhere (head or body), ascending. */
   docs: Int32Array;
   exact: boolean;
-}
-
-/** Per-document facts, indexed by document number. */
-class DocumentTable {
-  size = 0;
-  live = 0;
-  lengthSum = 0;
-  article = new Int32Array(1024);
-  minute = new Int32Array(1024);
-  category = new Int32Array(1024);
-  length = new Float32Array(1024);
-  alive = new Uint8Array(1024);
-
-  ensure(size: number): void {
-    if (size <= this.article.length) return;
-    let capacity = this.article.length;
-    while (capacity < size) capacity *= 2;
-    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      next.set(old);
-      return next;
-    };
-    this.article = grow(this.article, (n) => new Int32Array(n));
-    this.minute = grow(this.minute, (n) => new Int32Array(n));
-    this.category = grow(this.category, (n) => new Int32Array(n));
-    this.length = grow(this.length, (n) => new Float32Array(n));
-    this.alive = grow(this.alive, (n) => new Uint8Array(n));
-  }
-
-  kill(doc: number): void {
-    if (doc < this.size && this.alive[doc]) {
-      this.alive[doc] = 0;
-      this.live--;
-      this.lengthSum -= this.length[doc]!;
-    }
-  }
-
-  averageLength(): number {
-    return this.live > 0 ? this.lengthSum / this.live : 1;
-  }
-
-  /** Newer first: later publish minute, then the higher article id. */
-  newer = (a: number, b: number): number => this.minute[b]! - this.minute[a]! || this.article[b]! - this.article[a]!;
 }
 
 function isSingleCjk(token: string): boolean {
@@ -151,60 +89,25 @@ const headWeight = (position: number) => (position < TAG_BASE ? WEIGHTS.title : 
 const bodyWeight = () => WEIGHTS.body;
 
 export class SegmentSearchIndex implements SearchIndex {
-  readonly #db: Db;
+  readonly #store: SegmentStore;
   readonly #loadTexts: SegmentIndexOptions['loadTexts'];
   readonly #cacheEntries: number;
-  readonly #mergeFactor: number;
   readonly #cache = new Map<string, SearchPage>();
-  #docs = new DocumentTable();
-  #segments: SegmentInfo[] = [];
-  #maxSeq = 0;
-  #dataVersion = -1;
-  #stale = true;
-  readonly #stmts;
-  readonly #read: <T>(work: () => T) => T;
 
   constructor(db: Db, options: SegmentIndexOptions) {
-    this.#db = db;
+    this.#store = new SegmentStore(db, options.mergeFactor);
     this.#loadTexts = options.loadTexts;
     this.#cacheEntries = options.cacheEntries ?? 500;
-    this.#mergeFactor = Math.max(2, options.mergeFactor ?? MERGE_FACTOR);
-    this.#stmts = {
-      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
-      segments: db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base'),
-      docsFrom: db
-        .prepare<[number], [number, number, number, number, number, number | null]>(
-          'SELECT doc, article_id, published_minute, category_id, length, removed_seq FROM search_docs WHERE doc >= ? ORDER BY doc',
-        )
-        .raw(),
-      removedSince: db.prepare<[number], { doc: number; removed_seq: number }>('SELECT doc, removed_seq FROM search_docs WHERE removed_seq > ?'),
-      maxDoc: db.prepare<[], number | null>('SELECT max(doc) FROM search_docs').pluck(),
-      liveDocOf: db.prepare<[number], number>('SELECT doc FROM search_docs WHERE article_id = ? AND removed_seq IS NULL').pluck(),
-      markRemoved: db.prepare<[number, number]>('UPDATE search_docs SET removed_seq = ? WHERE doc = ?'),
-      maxSeq: db.prepare<[], number>('SELECT coalesce(max(removed_seq), 0) FROM search_docs').pluck(),
-      nextDoc: db.prepare<[], number>('SELECT coalesce(max(base + span), 0) FROM search_segments').pluck(),
-      nextSegment: db.prepare<[], number>('SELECT coalesce(max(id), 0) + 1 FROM search_segments').pluck(),
-      insertDoc: db.prepare<[number, number, number, number, number]>(
-        'INSERT INTO search_docs (doc, article_id, published_minute, category_id, length) VALUES (?, ?, ?, ?, ?)',
-      ),
-      insertPosting: db.prepare<[number, string, Uint8Array]>('INSERT INTO search_postings (segment, token, data) VALUES (?, ?, ?)'),
-      insertSegment: db.prepare<[number, number, number, number]>('INSERT INTO search_segments (id, base, span, level) VALUES (?, ?, ?, ?)'),
-      // the row holding `token`, if any: its own row, or the bucket that starts at or before it
-      floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
-        'SELECT token, data FROM search_postings WHERE segment = ? AND token <= ? ORDER BY token DESC LIMIT 1',
-      ),
-      positionsRow: db.prepare<[number, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token = ?').pluck(),
-      rowsBetween: db.prepare<[number, string, string], { token: string; data: Buffer }>(
-        'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? AND token < ?',
-      ),
-      mergePage: db.prepare<[number, string, number], { token: string; data: Buffer }>(
-        'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? ORDER BY token LIMIT ?',
-      ),
-      dropPostings: db.prepare<[number]>('DELETE FROM search_postings WHERE segment = ?'),
-      dropSegment: db.prepare<[number]>('DELETE FROM search_segments WHERE id = ?'),
-    };
-    const read = db.transaction((work: () => unknown) => work());
-    this.#read = <T>(work: () => T) => read(work) as T;
+  }
+
+  /** The per-document facts, as of the last sync. */
+  get #docs() {
+    return this.#store.docs;
+  }
+
+  /** Runs `work` in one read transaction. */
+  #read<T>(work: () => T): T {
+    return this.#store.read(work);
   }
 
   // --- writing -------------------------------------------------------------------------------
@@ -220,190 +123,28 @@ export class SegmentSearchIndex implements SearchIndex {
       prepared && isBuiltSegment(prepared) && prepared.docCount === docs.length
         ? prepared
         : buildSegment(docs.map((doc) => (doc ? { fields: doc.normalized ?? normalizeFields(doc), categoryId: doc.categoryId, tagIds: doc.tagIds } : EMPTY_INPUT)));
-    const base = this.#stmts.nextDoc.get()!;
-    let seq = this.#stmts.maxSeq.get()!;
-    docs.forEach((doc, i) => {
-      // a document number without a search_docs row is never live: skipped entries stay dead
-      if (!doc) return;
-      const previous = this.#stmts.liveDocOf.get(doc.id);
-      if (previous !== undefined) this.#stmts.markRemoved.run(++seq, previous);
-      this.#stmts.insertDoc.run(base + i, doc.id, Math.floor(doc.publishedTs / 60), doc.categoryId, built.lengths[i]!);
-    });
-    const segment = this.#stmts.nextSegment.get()!;
-    for (let k = 0; k < built.rows.length; k++) this.#stmts.insertPosting.run(segment, built.rowKeys[k]!, built.rows[k]!);
-    this.#stmts.insertSegment.run(segment, base, built.docCount, 0);
-    this.#stale = true;
+    this.#store.write(docs, built);
   }
 
   remove(id: number): void {
-    const previous = this.#stmts.liveDocOf.get(id);
-    if (previous === undefined) return;
-    this.#stmts.markRemoved.run(this.#stmts.maxSeq.get()! + 1, previous);
-    this.#stale = true;
+    this.#store.remove(id);
   }
 
   clear(): void {
-    this.#db.exec('DELETE FROM search_postings; DELETE FROM search_segments; DELETE FROM search_docs;');
-    this.#stale = true;
+    this.#store.clear();
   }
 
-  /**
-   * Merges the newest segments while MERGE_FACTOR of them share a level, each merge in its own
-   * transaction: so a query reads few segments and an import's write amplification stays at
-   * about log_8 of the corpus in batches. Call outside any transaction.
-   */
+  /** Merges segments between batches (see SegmentStore.maintain). Call outside any transaction. */
   maintain(): void {
-    for (;;) {
-      const segments = this.#stmts.segments.all();
-      const tail = segments.slice(-this.#mergeFactor);
-      if (tail.length < this.#mergeFactor || !tail.every((s) => s.level === tail[0]!.level)) return;
-      this.#db.transaction(() => this.#merge(tail))();
-      this.#stale = true;
-    }
+    this.#store.maintain();
   }
 
-  #merge(segments: SegmentInfo[]): void {
-    const id = this.#stmts.nextSegment.get()!;
-    const base = segments[0]!.base;
-    const last = segments[segments.length - 1]!;
-    for (const row of packRows(this.#mergedEntries(segments, base))) this.#stmts.insertPosting.run(id, row.key, row.data);
-    for (const segment of segments) {
-      this.#stmts.dropPostings.run(segment.id);
-      this.#stmts.dropSegment.run(segment.id);
-    }
-    this.#stmts.insertSegment.run(id, base, last.base + last.span - base, segments[0]!.level + 1);
-  }
-
-  /** Every (key, list) of one segment in key order, read a page of rows at a time. */
-  *#segmentEntries(segment: SegmentInfo): Generator<{ key: string; list: Uint8Array }> {
-    let after = '';
-    for (;;) {
-      const rows = this.#stmts.mergePage.all(segment.id, after, MERGE_PAGE_ROWS);
-      for (const row of rows) {
-        if (row.token.endsWith(POSITIONS_SUFFIX)) continue;
-        if (isBucket(row.data)) yield* bucketEntries(row.data);
-        else yield { key: row.token, list: this.#wholeList(segment, row.token, row.data) };
-      }
-      if (rows.length < MERGE_PAGE_ROWS) return;
-      after = rows[rows.length - 1]!.token;
-    }
-  }
-
-  /** A list row with its positions row joined back on, when it was split in two. */
-  #wholeList(segment: SegmentInfo, key: string, data: Uint8Array): Uint8Array {
-    const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
-    if (!positional || !isSplitList(data)) return data;
-    const positions = this.#stmts.positionsRow.get(segment.id, key + POSITIONS_SUFFIX)!;
-    const whole = new Uint8Array(data.length + positions.length);
-    whole.set(data);
-    whole.set(positions, data.length);
-    return whole;
-  }
-
-  /** The union of the segments' lists, key by key, each list rebased onto `base`. */
-  *#mergedEntries(segments: SegmentInfo[], base: number): Generator<{ key: string; list: Uint8Array }> {
-    const cursors = segments.map((segment) => {
-      const entries = this.#segmentEntries(segment);
-      return { segment, entries, head: entries.next() };
-    });
-    for (;;) {
-      let smallest: string | undefined;
-      for (const c of cursors) if (!c.head.done && (smallest === undefined || compareKeys(c.head.value.key, smallest) < 0)) smallest = c.head.value.key;
-      if (smallest === undefined) return;
-      const parts: Array<{ bytes: Uint8Array; base: number }> = [];
-      for (const c of cursors) {
-        if (!c.head.done && c.head.value.key === smallest) {
-          parts.push({ bytes: c.head.value.list, base: c.segment.base });
-          c.head = c.entries.next();
-        }
-      }
-      yield { key: smallest, list: parts.length === 1 && parts[0]!.base === base ? parts[0]!.bytes : concatPostings(parts, base) };
-    }
-  }
-
-  // --- state -----------------------------------------------------------------------------------
-
-  /** Brings the in-memory document table up to the database (inside a read transaction). */
+  /** Brings the store up to date; the result cache goes when anything changed. */
   #sync(): void {
-    const version = this.#stmts.dataVersion.get()!;
-    if (!this.#stale && version === this.#dataVersion) return;
-    this.#dataVersion = version;
-    this.#stale = false;
-    this.#cache.clear();
-    this.#segments = this.#stmts.segments.all();
-    const maxDoc = this.#stmts.maxDoc.get() ?? -1;
-    if (maxDoc < this.#docs.size - 1) {
-      // the index was cleared (here or by another process): start over
-      this.#docs = new DocumentTable();
-      this.#maxSeq = 0;
-    }
-    const docs = this.#docs;
-    // removals of documents already loaded first, from the last sequence number seen before this
-    // load (new documents bring their own removal state)
-    let maxSeq = this.#maxSeq;
-    for (const row of this.#stmts.removedSince.all(this.#maxSeq)) {
-      docs.kill(row.doc);
-      if (row.removed_seq > maxSeq) maxSeq = row.removed_seq;
-    }
-    for (const [doc, articleId, minute, categoryId, length, removedSeq] of this.#stmts.docsFrom.iterate(docs.size)) {
-      docs.ensure(doc + 1);
-      docs.article[doc] = articleId;
-      docs.minute[doc] = minute;
-      docs.category[doc] = categoryId;
-      docs.length[doc] = length;
-      const alive = removedSeq === null;
-      docs.alive[doc] = alive ? 1 : 0;
-      if (alive) {
-        docs.live++;
-        docs.lengthSum += length;
-      } else if (removedSeq > maxSeq) {
-        maxSeq = removedSeq;
-      }
-      docs.size = doc + 1;
-    }
-    this.#maxSeq = maxSeq;
+    if (this.#store.sync()) this.#cache.clear();
   }
 
   // --- reading postings --------------------------------------------------------------------------
-
-  #list(segment: SegmentInfo, key: string, prefix: boolean): PostingList | undefined {
-    const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
-    const decode = (bytes: Uint8Array, rowKey: string) =>
-      decodePostings(bytes, segment.base, positional, () => this.#stmts.positionsRow.get(segment.id, rowKey + POSITIONS_SUFFIX)!);
-    // (a positions row is never the row of a key: its bytes are no list, and may start with 0)
-    const floor = this.#stmts.floorRow.get(segment.id, key);
-    if (!prefix) {
-      if (!floor || floor.token.endsWith(POSITIONS_SUFFIX)) return undefined;
-      if (isBucket(floor.data)) {
-        const bytes = findInBucket(floor.data, key);
-        return bytes ? decode(bytes, key) : undefined;
-      }
-      return floor.token === key ? decode(floor.data, key) : undefined;
-    }
-    // every key starting with `key`: in the bucket at or before it, and in the rows after it
-    const lists: PostingList[] = [];
-    const collect = (row: { token: string; data: Buffer }) => {
-      if (row.token.endsWith(POSITIONS_SUFFIX)) return;
-      if (!isBucket(row.data)) {
-        if (row.token.startsWith(key)) lists.push(decode(row.data, row.token));
-        return;
-      }
-      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) lists.push(decode(entry.list, entry.key));
-    };
-    if (floor) collect(floor);
-    for (const row of this.#stmts.rowsBetween.all(segment.id, key, key + PREFIX_END)) collect(row);
-    return lists.length > 0 ? unionLists(lists) : undefined;
-  }
-
-  /** Documents of one counted key over every segment. */
-  #keyDocs(key: string): Int32Array {
-    const lists: PostingList[] = [];
-    for (const segment of this.#segments) {
-      const list = this.#list(segment, key, false);
-      if (list) lists.push(list);
-    }
-    return concatLists(lists).docs;
-  }
 
   /** Where one phrase occurs in the head (title and tags) or the body (summary and body). */
   #phrase(field: 'head' | 'body', phrase: TermPhrase): PhraseMatches {
@@ -414,18 +155,18 @@ export class SegmentSearchIndex implements SearchIndex {
     if (tokens.length === 1 && phrase.prefix && isSingleCjk(tokens[0]!)) {
       // a single character: its own lists, so no prefix expansion over every bigram it starts
       const key = (head ? NS.headChar : NS.bodyChar) + tokens[0]!;
-      for (const segment of this.#segments) {
-        const list = this.#list(segment, key, false);
+      for (const segment of this.#store.segments) {
+        const list = this.#store.list(segment, key, false);
         if (list) parts.push(head ? matchPhrase([list], TAG_BASE, headWeight) : countedMatches(list, WEIGHTS.body));
       }
       return concatMatches(parts);
     }
     const ns = head ? NS.head : NS.body;
     const positions = head || tokens.length > 1;
-    segments: for (const segment of this.#segments) {
+    segments: for (const segment of this.#store.segments) {
       const lists: PostingList[] = [];
       for (let j = 0; j < tokens.length; j++) {
-        const list = this.#list(segment, ns + tokens[j]!, phrase.prefix && j === tokens.length - 1);
+        const list = this.#store.list(segment, ns + tokens[j]!, phrase.prefix && j === tokens.length - 1);
         if (!list || list.docs.length === 0) continue segments;
         lists.push(list);
       }
@@ -477,7 +218,7 @@ export class SegmentSearchIndex implements SearchIndex {
       if (alive[doc] && (categoryId === undefined || category[doc] === categoryId)) kept[n++] = doc;
     }
     docs = kept.subarray(0, n);
-    if (filters.tagId !== undefined && docs.length > 0) docs = intersectDocs(docs, this.#keyDocs(`${NS.facet}t${filters.tagId}`));
+    if (filters.tagId !== undefined && docs.length > 0) docs = intersectDocs(docs, this.#store.keyDocs(`${NS.facet}t${filters.tagId}`));
     for (const t of excluded) if (t.exact) docs = subtractDocs(docs, t.docs);
     if (verified) docs = this.#verify(docs, query);
     return { docs, terms, verified };
@@ -676,7 +417,7 @@ export class SegmentSearchIndex implements SearchIndex {
       this.#sync();
       const table = this.#docs;
       const counts = new Uint8Array(table.size);
-      const allowed = filters.tagId !== undefined ? new Set(this.#keyDocs(`${NS.facet}t${filters.tagId}`)) : undefined;
+      const allowed = filters.tagId !== undefined ? new Set(this.#store.keyDocs(`${NS.facet}t${filters.tagId}`)) : undefined;
       const normalized = words.map(normalizeText);
       const documentFrequency: number[] = [];
       let best = 0;

@@ -1,18 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  bucketEntries,
-  concatPostings,
-  decodePostings,
-  findInBucket,
-  isBucket,
-  ListWriter,
-  matchPhrase,
-  packRows,
-  POSITIONS_SUFFIX,
-  unionLists,
-  type PostingList,
-} from '../../src/search/postings.js';
+import { matchPhrase, unionLists } from '../../src/search/list-ops.js';
+import { concatPostings, decodePostings, ListWriter, type PostingList } from '../../src/search/postings.js';
+import { bucketEntries, findInBucket, isBucket, packRows, POSITIONS_SUFFIX } from '../../src/search/rows.js';
 
 /** A positional list of the given documents, each with positions. */
 function encode(entries: Array<[number, number[]]>): Uint8Array {

@@ -1,0 +1,304 @@
+import { EMPTY_LIST, positionsInto, type PostingList } from './postings.js';
+
+/**
+ * Operations on decoded lists that queries are built from: uniting prefix expansions, matching
+ * phrases by positions, and sorted-set operations on document numbers. Pure.
+ */
+
+/**
+ * Merges lists that may share documents (a prefix's expansions): frequencies add up and the
+ * positions of a document are its sources' positions, united and sorted when asked for.
+ */
+export function unionLists(lists: PostingList[]): PostingList {
+  const present = lists.filter((l) => l.docs.length > 0);
+  if (present.length === 0) return EMPTY_LIST;
+  if (present.length === 1) return present[0]!;
+  const k = present.length;
+  const withPositions = present.every((l) => l.positions);
+  const total = present.reduce((sum, l) => sum + l.docs.length, 0);
+  const docs = new Int32Array(total);
+  const freqs = new Int32Array(total);
+  // for positions: the sources (list, entry) of output document i are src[srcStart[i] .. srcStart[i+1])
+  const srcStart = withPositions ? new Int32Array(total + 1) : undefined;
+  const srcList = withPositions ? new Int32Array(total) : undefined;
+  const srcEntry = withPositions ? new Int32Array(total) : undefined;
+  const cursor = new Int32Array(k);
+  // a binary min-heap of list numbers keyed by their current document
+  const heap = Int32Array.from({ length: k }, (_, i) => i);
+  const docAt = (list: number) => present[list]!.docs[cursor[list]!]!;
+  const siftDown = (from: number, size: number) => {
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && docAt(heap[l]!) < docAt(heap[m]!)) m = l;
+      if (r < size && docAt(heap[r]!) < docAt(heap[m]!)) m = r;
+      if (m === i) return;
+      const t = heap[i]!;
+      heap[i] = heap[m]!;
+      heap[m] = t;
+      i = m;
+    }
+  };
+  let size = k;
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i, size);
+  let n = -1;
+  let sources = 0;
+  while (size > 0) {
+    const list = heap[0]!;
+    const entry = cursor[list]!;
+    const doc = present[list]!.docs[entry]!;
+    if (n < 0 || docs[n] !== doc) {
+      n++;
+      docs[n] = doc;
+      if (srcStart) srcStart[n] = sources;
+    }
+    freqs[n]! += present[list]!.freqs[entry]!;
+    if (srcList && srcEntry) {
+      srcList[sources] = list;
+      srcEntry[sources] = entry;
+    }
+    sources++;
+    cursor[list] = entry + 1;
+    if (entry + 1 >= present[list]!.docs.length) {
+      heap[0] = heap[--size]!;
+    }
+    siftDown(0, size);
+  }
+  const count = n + 1;
+  if (!srcStart || !srcList || !srcEntry) return { docs: docs.subarray(0, count), freqs: freqs.subarray(0, count) };
+  srcStart[count] = sources;
+  return {
+    docs: docs.subarray(0, count),
+    freqs: freqs.subarray(0, count),
+    positions: (i) => {
+      const from = srcStart[i]!;
+      const to = srcStart[i + 1]!;
+      if (to - from === 1) return present[srcList[from]!]!.positions!(srcEntry[from]!);
+      const parts: Int32Array[] = [];
+      for (let j = from; j < to; j++) parts.push(present[srcList[j]!]!.positions!(srcEntry[j]!));
+      const out = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+      return out.sort();
+    },
+  };
+}
+
+/** A phrase's matches in one field: documents, occurrence counts, and where it first/last occurs. */
+export interface PhraseMatches {
+  docs: Int32Array;
+  /** Occurrences, weighted by the caller's field weights (a counted list's own frequencies). */
+  weights: Float64Array | Int32Array;
+  /** Bit 1: an occurrence before `split`; bit 2: one at or after it. */
+  zones: Uint8Array;
+}
+
+/** Index of the first entry ≥ doc at or after `from` (galloping: lists are sorted). */
+function seek(docs: Int32Array, doc: number, from: number): number {
+  let c = from;
+  let step = 1;
+  while (c + step < docs.length && docs[c + step]! < doc) {
+    c += step;
+    step *= 2;
+  }
+  while (c < docs.length && docs[c]! < doc) c++;
+  return c;
+}
+
+/**
+ * Documents where lists[0..k) occur at consecutive positions. `weightOf(position)` gives each
+ * occurrence's weight and `split` the position that divides the field's two zones (title | tags).
+ * Documents are intersected first; positions are decoded only for documents holding every token.
+ */
+export function matchPhrase(lists: PostingList[], split: number, weightOf: (position: number) => number): PhraseMatches {
+  const k = lists.length;
+  // drive by the shortest list
+  let driver = 0;
+  for (let j = 1; j < k; j++) if (lists[j]!.docs.length < lists[driver]!.docs.length) driver = j;
+  const lead = lists[driver]!;
+  const size = lead.docs.length;
+  const out = { docs: new Int32Array(size), weights: new Float64Array(size), zones: new Uint8Array(size) };
+  let n = 0;
+  const cursor = new Int32Array(k);
+  // positions are decoded into one scratch array per token, not a new array per document
+  const scratch: Int32Array[] = Array.from({ length: k }, () => new Int32Array(64));
+  // tokens in order of their lists' lengths: the rarest tokens filter first
+  const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => lists[a]!.docs.length - lists[b]!.docs.length);
+  let starts = new Int32Array(64);
+  outer: for (let i = 0; i < size; i++) {
+    const doc = lead.docs[i]!;
+    for (let j = 0; j < k; j++) {
+      if (j === driver) {
+        cursor[j] = i;
+        continue;
+      }
+      const docs = lists[j]!.docs;
+      const c = seek(docs, doc, cursor[j]!);
+      cursor[j] = c;
+      if (c >= docs.length) break outer;
+      if (docs[c] !== doc) continue outer;
+    }
+    // Starts that survive every token so far, checked one token at a time from the rarest:
+    // most candidates of a rare phrase fail after one or two tokens, and the positions of the
+    // remaining tokens are then never decoded.
+    const firstToken = order[0]!;
+    const got = positionsInto(lists[firstToken]!, cursor[firstToken]!, scratch[firstToken]!);
+    if (got.length > scratch[firstToken]!.length) scratch[firstToken] = got;
+    let alive = lists[firstToken]!.freqs[cursor[firstToken]!]!;
+    if (starts.length < alive) starts = new Int32Array(alive * 2);
+    for (let p = 0; p < alive; p++) starts[p] = got[p]! - firstToken;
+    for (let o = 1; o < k && alive > 0; o++) {
+      const j = order[o]!;
+      const list = lists[j]!;
+      const held = positionsInto(list, cursor[j]!, scratch[j]!);
+      if (held.length > scratch[j]!.length) scratch[j] = held;
+      const count = list.freqs[cursor[j]!]!;
+      let kept = 0;
+      for (let p = 0; p < alive; p++) if (indexOf(held, starts[p]! + j, count) >= 0) starts[kept++] = starts[p]!;
+      alive = kept;
+    }
+    let weight = 0;
+    let zones = 0;
+    for (let p = 0; p < alive; p++) {
+      const start = starts[p]!;
+      if (start < 0) continue;
+      weight += weightOf(start);
+      zones |= start < split ? 1 : 2;
+    }
+    if (zones === 0) continue;
+    out.docs[n] = doc;
+    out.weights[n] = weight;
+    out.zones[n] = zones;
+    n++;
+  }
+  return { docs: out.docs.subarray(0, n), weights: out.weights.subarray(0, n), zones: out.zones.subarray(0, n) };
+}
+
+/** Index of `value` in the first `length` entries of ascending `sorted`, or -1. */
+export function indexOf(sorted: Int32Array, value: number, length = sorted.length): number {
+  let lo = 0;
+  let hi = length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Matches of a counted (position-free) list: every document, weighted by its frequency. */
+export function countedMatches(list: PostingList, weight: number): PhraseMatches {
+  // a weight of 1 (the body) is the frequencies themselves: no copy of a list that may be huge
+  let weights: Float64Array | Int32Array = list.freqs;
+  if (weight !== 1) {
+    weights = new Float64Array(list.docs.length);
+    for (let i = 0; i < weights.length; i++) weights[i] = list.freqs[i]! * weight;
+  }
+  return { docs: list.docs, weights, zones: new Uint8Array(list.docs.length).fill(2) };
+}
+
+/** Sorted documents of either. */
+export function unionDocs(a: Int32Array, b: Int32Array): Int32Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      out[n++] = x;
+      i++;
+      j++;
+    } else if (x < y) {
+      out[n++] = x;
+      i++;
+    } else {
+      out[n++] = y;
+      j++;
+    }
+  }
+  while (i < a.length) out[n++] = a[i++]!;
+  while (j < b.length) out[n++] = b[j++]!;
+  return out.subarray(0, n);
+}
+
+/** Union of two match sets: weights add, zones combine. */
+export function unionMatches(a: PhraseMatches, b: PhraseMatches): PhraseMatches {
+  if (a.docs.length === 0) return b;
+  if (b.docs.length === 0) return a;
+  const size = a.docs.length + b.docs.length;
+  const docs = new Int32Array(size);
+  const weights = new Float64Array(size);
+  const zones = new Uint8Array(size);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.docs.length || j < b.docs.length) {
+    const da = i < a.docs.length ? a.docs[i]! : Number.MAX_SAFE_INTEGER;
+    const db = j < b.docs.length ? b.docs[j]! : Number.MAX_SAFE_INTEGER;
+    if (da === db) {
+      docs[n] = da;
+      weights[n] = a.weights[i]! + b.weights[j]!;
+      zones[n] = a.zones[i]! | b.zones[j]!;
+      i++;
+      j++;
+    } else if (da < db) {
+      docs[n] = da;
+      weights[n] = a.weights[i]!;
+      zones[n] = a.zones[i]!;
+      i++;
+    } else {
+      docs[n] = db;
+      weights[n] = b.weights[j]!;
+      zones[n] = b.zones[j]!;
+      j++;
+    }
+    n++;
+  }
+  return { docs: docs.subarray(0, n), weights: weights.subarray(0, n), zones: zones.subarray(0, n) };
+}
+
+/** Sorted documents of both. */
+export function intersectDocs(a: Int32Array, b: Int32Array): Int32Array {
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  const out = new Int32Array(small.length);
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < small.length; i++) {
+    const doc = small[i]!;
+    let step = 1;
+    while (j + step < large.length && large[j + step]! < doc) {
+      j += step;
+      step *= 2;
+    }
+    while (j < large.length && large[j]! < doc) j++;
+    if (j >= large.length) break;
+    if (large[j] === doc) out[n++] = doc;
+  }
+  return out.subarray(0, n);
+}
+
+/** Sorted documents of `a` that are not in `b`. */
+export function subtractDocs(a: Int32Array, b: Int32Array): Int32Array {
+  if (b.length === 0) return a;
+  const out = new Int32Array(a.length);
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    const doc = a[i]!;
+    while (j < b.length && b[j]! < doc) j++;
+    if (j < b.length && b[j] === doc) continue;
+    out[n++] = doc;
+  }
+  return out.subarray(0, n);
+}

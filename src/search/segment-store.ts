@@ -1,0 +1,331 @@
+import type { Db } from '../db/open.js';
+import { concatLists, concatPostings, decodePostings, isSplitList, type PostingList } from './postings.js';
+import { unionLists } from './list-ops.js';
+import { bucketEntries, findInBucket, isBucket, packRows, POSITIONS_SUFFIX } from './rows.js';
+import { compareKeys, NS, type BuiltSegment } from './segment-builder.js';
+
+/**
+ * The segment index's storage: its three tables (migration 0005), the per-document facts held in
+ * memory, writing and merging segments, and reading one key's list from a segment. Queries are in
+ * segment-index.ts.
+ */
+
+/** Segments of one level merged into one of the next. */
+export const MERGE_FACTOR = 10;
+const PREFIX_END = '\u{10FFFF}';
+const MERGE_PAGE_ROWS = 256;
+
+export interface SegmentInfo {
+  id: number;
+  base: number;
+  span: number;
+  level: number;
+}
+
+/** One document of a batch to store: its article and what the in-memory table keeps of it. */
+export interface StoredDocument {
+  id: number;
+  publishedTs: number;
+  categoryId: number;
+}
+
+/** Per-document facts, indexed by document number. */
+export class DocumentTable {
+  size = 0;
+  live = 0;
+  lengthSum = 0;
+  article = new Int32Array(1024);
+  minute = new Int32Array(1024);
+  category = new Int32Array(1024);
+  length = new Float32Array(1024);
+  alive = new Uint8Array(1024);
+
+  ensure(size: number): void {
+    if (size <= this.article.length) return;
+    let capacity = this.article.length;
+    while (capacity < size) capacity *= 2;
+    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old);
+      return next;
+    };
+    this.article = grow(this.article, (n) => new Int32Array(n));
+    this.minute = grow(this.minute, (n) => new Int32Array(n));
+    this.category = grow(this.category, (n) => new Int32Array(n));
+    this.length = grow(this.length, (n) => new Float32Array(n));
+    this.alive = grow(this.alive, (n) => new Uint8Array(n));
+  }
+
+  kill(doc: number): void {
+    if (doc < this.size && this.alive[doc]) {
+      this.alive[doc] = 0;
+      this.live--;
+      this.lengthSum -= this.length[doc]!;
+    }
+  }
+
+  averageLength(): number {
+    return this.live > 0 ? this.lengthSum / this.live : 1;
+  }
+
+  /** Newer first: later publish minute, then the higher article id. */
+  newer = (a: number, b: number): number => this.minute[b]! - this.minute[a]! || this.article[b]! - this.article[a]!;
+}
+
+export class SegmentStore {
+  readonly #db: Db;
+  readonly #mergeFactor: number;
+  #docs = new DocumentTable();
+  #segments: SegmentInfo[] = [];
+  #maxSeq = 0;
+  #dataVersion = -1;
+  #stale = true;
+  readonly #stmts;
+  /** Runs `work` in one read transaction, so every statement in it sees one snapshot. */
+  readonly read: <T>(work: () => T) => T;
+
+  constructor(db: Db, mergeFactor = MERGE_FACTOR) {
+    this.#db = db;
+    this.#mergeFactor = Math.max(2, mergeFactor);
+    this.#stmts = {
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      segments: db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base'),
+      docsFrom: db
+        .prepare<[number], [number, number, number, number, number, number | null]>(
+          'SELECT doc, article_id, published_minute, category_id, length, removed_seq FROM search_docs WHERE doc >= ? ORDER BY doc',
+        )
+        .raw(),
+      removedSince: db.prepare<[number], { doc: number; removed_seq: number }>('SELECT doc, removed_seq FROM search_docs WHERE removed_seq > ?'),
+      maxDoc: db.prepare<[], number | null>('SELECT max(doc) FROM search_docs').pluck(),
+      liveDocOf: db.prepare<[number], number>('SELECT doc FROM search_docs WHERE article_id = ? AND removed_seq IS NULL').pluck(),
+      markRemoved: db.prepare<[number, number]>('UPDATE search_docs SET removed_seq = ? WHERE doc = ?'),
+      maxSeq: db.prepare<[], number>('SELECT coalesce(max(removed_seq), 0) FROM search_docs').pluck(),
+      nextDoc: db.prepare<[], number>('SELECT coalesce(max(base + span), 0) FROM search_segments').pluck(),
+      nextSegment: db.prepare<[], number>('SELECT coalesce(max(id), 0) + 1 FROM search_segments').pluck(),
+      insertDoc: db.prepare<[number, number, number, number, number]>(
+        'INSERT INTO search_docs (doc, article_id, published_minute, category_id, length) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertPosting: db.prepare<[number, string, Uint8Array]>('INSERT INTO search_postings (segment, token, data) VALUES (?, ?, ?)'),
+      insertSegment: db.prepare<[number, number, number, number]>('INSERT INTO search_segments (id, base, span, level) VALUES (?, ?, ?, ?)'),
+      // the row holding `token`, if any: its own row, or the bucket that starts at or before it
+      floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
+        'SELECT token, data FROM search_postings WHERE segment = ? AND token <= ? ORDER BY token DESC LIMIT 1',
+      ),
+      positionsRow: db.prepare<[number, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token = ?').pluck(),
+      rowsBetween: db.prepare<[number, string, string], { token: string; data: Buffer }>(
+        'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? AND token < ?',
+      ),
+      mergePage: db.prepare<[number, string, number], { token: string; data: Buffer }>(
+        'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? ORDER BY token LIMIT ?',
+      ),
+      dropPostings: db.prepare<[number]>('DELETE FROM search_postings WHERE segment = ?'),
+      dropSegment: db.prepare<[number]>('DELETE FROM search_segments WHERE id = ?'),
+    };
+    const read = db.transaction((work: () => unknown) => work());
+    this.read = <T>(work: () => T) => read(work) as T;
+  }
+
+  /** The per-document facts, as of the last sync. */
+  get docs(): DocumentTable {
+    return this.#docs;
+  }
+
+  /** The segments in document order, as of the last sync. */
+  get segments(): readonly SegmentInfo[] {
+    return this.#segments;
+  }
+
+  /**
+   * Stores a built segment for `docs` (undefined entries keep their document number, never live);
+   * call inside the caller's write transaction.
+   */
+  write(docs: ReadonlyArray<StoredDocument | undefined>, built: BuiltSegment): void {
+    const base = this.#stmts.nextDoc.get()!;
+    let seq = this.#stmts.maxSeq.get()!;
+    docs.forEach((doc, i) => {
+      // a document number without a search_docs row is never live: skipped entries stay dead
+      if (!doc) return;
+      const previous = this.#stmts.liveDocOf.get(doc.id);
+      if (previous !== undefined) this.#stmts.markRemoved.run(++seq, previous);
+      this.#stmts.insertDoc.run(base + i, doc.id, Math.floor(doc.publishedTs / 60), doc.categoryId, built.lengths[i]!);
+    });
+    const segment = this.#stmts.nextSegment.get()!;
+    for (let k = 0; k < built.rows.length; k++) this.#stmts.insertPosting.run(segment, built.rowKeys[k]!, built.rows[k]!);
+    this.#stmts.insertSegment.run(segment, base, built.docCount, 0);
+    this.#stale = true;
+  }
+
+  remove(id: number): void {
+    const previous = this.#stmts.liveDocOf.get(id);
+    if (previous === undefined) return;
+    this.#stmts.markRemoved.run(this.#stmts.maxSeq.get()! + 1, previous);
+    this.#stale = true;
+  }
+
+  clear(): void {
+    this.#db.exec('DELETE FROM search_postings; DELETE FROM search_segments; DELETE FROM search_docs;');
+    this.#stale = true;
+  }
+
+  /**
+   * Merges the newest segments while MERGE_FACTOR of them share a level, each merge in its own
+   * transaction: so a query reads few segments and an import's write amplification stays at
+   * about log_10 of the corpus in batches. Call outside any transaction.
+   */
+  maintain(): void {
+    for (;;) {
+      const segments = this.#stmts.segments.all();
+      const tail = segments.slice(-this.#mergeFactor);
+      if (tail.length < this.#mergeFactor || !tail.every((s) => s.level === tail[0]!.level)) return;
+      this.#db.transaction(() => this.#merge(tail))();
+      this.#stale = true;
+    }
+  }
+
+  #merge(segments: SegmentInfo[]): void {
+    const id = this.#stmts.nextSegment.get()!;
+    const base = segments[0]!.base;
+    const last = segments[segments.length - 1]!;
+    for (const row of packRows(this.#mergedEntries(segments, base))) this.#stmts.insertPosting.run(id, row.key, row.data);
+    for (const segment of segments) {
+      this.#stmts.dropPostings.run(segment.id);
+      this.#stmts.dropSegment.run(segment.id);
+    }
+    this.#stmts.insertSegment.run(id, base, last.base + last.span - base, segments[0]!.level + 1);
+  }
+
+  /** Every (key, list) of one segment in key order, read a page of rows at a time. */
+  *#segmentEntries(segment: SegmentInfo): Generator<{ key: string; list: Uint8Array }> {
+    let after = '';
+    for (;;) {
+      const rows = this.#stmts.mergePage.all(segment.id, after, MERGE_PAGE_ROWS);
+      for (const row of rows) {
+        if (row.token.endsWith(POSITIONS_SUFFIX)) continue;
+        if (isBucket(row.data)) yield* bucketEntries(row.data);
+        else yield { key: row.token, list: this.#wholeList(segment, row.token, row.data) };
+      }
+      if (rows.length < MERGE_PAGE_ROWS) return;
+      after = rows[rows.length - 1]!.token;
+    }
+  }
+
+  /** A list row with its positions row joined back on, when it was split in two. */
+  #wholeList(segment: SegmentInfo, key: string, data: Uint8Array): Uint8Array {
+    const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
+    if (!positional || !isSplitList(data)) return data;
+    const positions = this.#stmts.positionsRow.get(segment.id, key + POSITIONS_SUFFIX)!;
+    const whole = new Uint8Array(data.length + positions.length);
+    whole.set(data);
+    whole.set(positions, data.length);
+    return whole;
+  }
+
+  /** The union of the segments' lists, key by key, each list rebased onto `base`. */
+  *#mergedEntries(segments: SegmentInfo[], base: number): Generator<{ key: string; list: Uint8Array }> {
+    const cursors = segments.map((segment) => {
+      const entries = this.#segmentEntries(segment);
+      return { segment, entries, head: entries.next() };
+    });
+    for (;;) {
+      let smallest: string | undefined;
+      for (const c of cursors) if (!c.head.done && (smallest === undefined || compareKeys(c.head.value.key, smallest) < 0)) smallest = c.head.value.key;
+      if (smallest === undefined) return;
+      const parts: Array<{ bytes: Uint8Array; base: number }> = [];
+      for (const c of cursors) {
+        if (!c.head.done && c.head.value.key === smallest) {
+          parts.push({ bytes: c.head.value.list, base: c.segment.base });
+          c.head = c.entries.next();
+        }
+      }
+      yield { key: smallest, list: parts.length === 1 && parts[0]!.base === base ? parts[0]!.bytes : concatPostings(parts, base) };
+    }
+  }
+
+  // --- state -----------------------------------------------------------------------------------
+
+  /**
+   * Brings the in-memory document table up to the database (call inside `read`); true when
+   * anything may have changed since the last call.
+   */
+  sync(): boolean {
+    const version = this.#stmts.dataVersion.get()!;
+    if (!this.#stale && version === this.#dataVersion) return false;
+    this.#dataVersion = version;
+    this.#stale = false;
+    this.#segments = this.#stmts.segments.all();
+    const maxDoc = this.#stmts.maxDoc.get() ?? -1;
+    if (maxDoc < this.#docs.size - 1) {
+      // the index was cleared (here or by another process): start over
+      this.#docs = new DocumentTable();
+      this.#maxSeq = 0;
+    }
+    const docs = this.#docs;
+    // removals of documents already loaded first, from the last sequence number seen before this
+    // load (new documents bring their own removal state)
+    let maxSeq = this.#maxSeq;
+    for (const row of this.#stmts.removedSince.all(this.#maxSeq)) {
+      docs.kill(row.doc);
+      if (row.removed_seq > maxSeq) maxSeq = row.removed_seq;
+    }
+    for (const [doc, articleId, minute, categoryId, length, removedSeq] of this.#stmts.docsFrom.iterate(docs.size)) {
+      docs.ensure(doc + 1);
+      docs.article[doc] = articleId;
+      docs.minute[doc] = minute;
+      docs.category[doc] = categoryId;
+      docs.length[doc] = length;
+      const alive = removedSeq === null;
+      docs.alive[doc] = alive ? 1 : 0;
+      if (alive) {
+        docs.live++;
+        docs.lengthSum += length;
+      } else if (removedSeq > maxSeq) {
+        maxSeq = removedSeq;
+      }
+      docs.size = doc + 1;
+    }
+    this.#maxSeq = maxSeq;
+    return true;
+  }
+
+  // --- reading postings --------------------------------------------------------------------------
+
+  list(segment: SegmentInfo, key: string, prefix: boolean): PostingList | undefined {
+    const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
+    const decode = (bytes: Uint8Array, rowKey: string) =>
+      decodePostings(bytes, segment.base, positional, () => this.#stmts.positionsRow.get(segment.id, rowKey + POSITIONS_SUFFIX)!);
+    // (a positions row is never the row of a key: its bytes are no list, and may start with 0)
+    const floor = this.#stmts.floorRow.get(segment.id, key);
+    if (!prefix) {
+      if (!floor || floor.token.endsWith(POSITIONS_SUFFIX)) return undefined;
+      if (isBucket(floor.data)) {
+        const bytes = findInBucket(floor.data, key);
+        return bytes ? decode(bytes, key) : undefined;
+      }
+      return floor.token === key ? decode(floor.data, key) : undefined;
+    }
+    // every key starting with `key`: in the bucket at or before it, and in the rows after it
+    const lists: PostingList[] = [];
+    const collect = (row: { token: string; data: Buffer }) => {
+      if (row.token.endsWith(POSITIONS_SUFFIX)) return;
+      if (!isBucket(row.data)) {
+        if (row.token.startsWith(key)) lists.push(decode(row.data, row.token));
+        return;
+      }
+      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) lists.push(decode(entry.list, entry.key));
+    };
+    if (floor) collect(floor);
+    for (const row of this.#stmts.rowsBetween.all(segment.id, key, key + PREFIX_END)) collect(row);
+    return lists.length > 0 ? unionLists(lists) : undefined;
+  }
+
+  /** Documents of one counted key over every segment. */
+  keyDocs(key: string): Int32Array {
+    const lists: PostingList[] = [];
+    for (const segment of this.#segments) {
+      const list = this.list(segment, key, false);
+      if (list) lists.push(list);
+    }
+    return concatLists(lists).docs;
+  }
+
+}
