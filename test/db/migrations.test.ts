@@ -9,13 +9,23 @@ import { parseQuery } from '../../src/search/query.js';
 import { createServices } from '../../src/services.js';
 import { TEST_POEMS } from '../helpers.js';
 
+/** An in-memory database migrated to 0004, as session 1 left databases (FTS5, stored HTML). */
+function databaseAtVersion4(): Database.Database {
+  const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
+  try {
+    for (const file of ['0001_schema.sql', '0002_taxonomy.sql', '0003_duplicates.sql', '0004_sitemap_index_content_version.sql']) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
+    const db = new Database(':memory:');
+    migrate(db, dir);
+    return db;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('migration 0006', () => {
   it('drops the stored HTML of an existing database and keeps its Markdown and plain text', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
-    const db = new Database(':memory:');
+    const db = databaseAtVersion4();
     try {
-      for (const file of ['0001_schema.sql', '0002_taxonomy.sql', '0003_duplicates.sql', '0004_sitemap_index_content_version.sql']) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
-      migrate(db, dir);
       const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
       db.prepare(
         `INSERT INTO articles (external_key, title, type, published_at, published_ts, imported_at, updated_at, category_id, body_md, body_html, toc_html, plain_text, content_hash)
@@ -29,18 +39,14 @@ describe('migration 0006', () => {
       expect(db.prepare('SELECT body_md, plain_text FROM articles').get()).toEqual({ body_md: '## 旧', plain_text: '旧' });
     } finally {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
 
 describe('migration 0005 and the one-off rebuild', () => {
   it('rebuilds the search index and the signatures of an FTS5-era database on first open', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
-    const db = new Database(':memory:');
+    const db = databaseAtVersion4();
     try {
-      for (const file of ['0001_schema.sql', '0002_taxonomy.sql', '0003_duplicates.sql', '0004_sitemap_index_content_version.sql']) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
-      migrate(db, dir);
       const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
       const insert = db.prepare(
         `INSERT INTO articles (external_key, title, type, published_at, published_ts, imported_at, updated_at, category_id, body_md, body_html, toc_html, plain_text, content_hash, status)
@@ -66,7 +72,6 @@ describe('migration 0005 and the one-off rebuild', () => {
       expect(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM search_segments').get()!.n).toBe(1);
     } finally {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
