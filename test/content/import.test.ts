@@ -96,6 +96,38 @@ describe('import', () => {
   });
 });
 
+describe('import in worker threads', () => {
+  it('stores and indexes exactly what the in-thread import does, with updates, duplicates and rejections', async () => {
+    // a mix: new articles, a same-key update inside the batch, an identical copy under another
+    // URL (near-duplicate), an invalid record, and small batches so several segments are built
+    const records = [
+      ...Array.from({ length: 30 }, (_, i) => articleRecord({ source_url: `https://example.com/par/${i}`, title: `并行导入 ${i}`, body: `第 ${i} 篇：${'容器网络与命名空间的验证。'.repeat(30)}${i}` })),
+      articleRecord({ source_url: 'https://example.com/par/3', title: '并行导入 3（改）', body: `改过的第 3 篇：${'索引合并与写放大。'.repeat(30)}` }),
+      articleRecord({ source_url: 'https://example.com/copy-of-7', body: `第 7 篇：${'容器网络与命名空间的验证。'.repeat(30)}7` }),
+      { where: 'bad#1', value: { title: '', published_at: 'soon' } },
+    ];
+    const inThread = services.importer.importRecords(records, { batchSize: 8 });
+    expect(inThread).toMatchObject({ imported: 31, updated: 1, unchanged: 0 });
+    expect(inThread.rejected.every((r) => r.where === 'bad#1')).toBe(true);
+    const copy = services.articles.byExternalKey('https://example.com/copy-of-7')!;
+    // (the bodies differ in a number only, so all of them form one near-duplicate group)
+    expect(services.articles.byId(copy.id)!.duplicate_of).toBe(services.articles.byExternalKey('https://example.com/par/0')!.id);
+    const otherDb = openDatabase(':memory:');
+    try {
+      const other = createServices(otherDb, { poems: TEST_POEMS });
+      const parallel = await other.importer.importRecordsParallel(records, { workers: 2, batchSize: 8 });
+      expect(parallel).toEqual(inThread);
+      const rows = (d: Db) => d.prepare('SELECT external_key, title, plain_text, content_hash, duplicate_of FROM articles ORDER BY id').all();
+      expect(rows(otherDb)).toEqual(rows(db));
+      for (const q of ['容器网络', '并行导入', '索引合并', '验证 -改过', '7']) {
+        expect(other.index.search(parseQuery(q), {}, 0, 50), q).toEqual(services.index.search(parseQuery(q), {}, 0, 50));
+      }
+    } finally {
+      otherDb.close();
+    }
+  }, 60_000);
+});
+
 describe('import CLI', () => {
   it('prints rejections and a summary, exits 1 when anything was rejected, 0 on a clean re-run of good files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xunwen-cli-'));
