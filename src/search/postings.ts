@@ -65,13 +65,15 @@ export class ByteReader {
   varint(): number {
     const bytes = this.bytes;
     let byte = bytes[this.offset++]!;
+    // most values (gaps, frequencies, lengths) fit one byte
+    if (byte < 0x80) return byte;
     let value = byte & 0x7f;
     let shift = 7;
-    while (byte & 0x80) {
+    do {
       byte = bytes[this.offset++]!;
       value |= (byte & 0x7f) << shift;
       shift += 7;
-    }
+    } while (byte >= 0x80);
     return value >>> 0;
   }
 }
@@ -174,52 +176,18 @@ export function decodePostings(bytes: Uint8Array, base: number, positional: bool
   const docs = new Int32Array(count);
   const freqs = new Int32Array(count);
   const offsets = positional ? new Int32Array(count) : undefined;
-  // the hottest loop of a query: varints read inline, with a one-byte fast path (most values)
   // positions follow the documents, or (a long list split in two rows) start a row of their own
   const split = positional && bytes.length === docsEnd && count > 0;
-  let p = docsStart;
+  const reader = new ByteReader(bytes, docsStart);
   let doc = base;
   let offset = split ? 0 : docsEnd;
   for (let i = 0; i < count; i++) {
-    let byte = bytes[p++]!;
-    let value = byte;
-    if (byte >= 0x80) {
-      value = byte & 0x7f;
-      let shift = 7;
-      do {
-        byte = bytes[p++]!;
-        value |= (byte & 0x7f) << shift;
-        shift += 7;
-      } while (byte >= 0x80);
-    }
-    doc += value;
+    doc += reader.varint();
     docs[i] = doc;
-    byte = bytes[p++]!;
-    value = byte;
-    if (byte >= 0x80) {
-      value = byte & 0x7f;
-      let shift = 7;
-      do {
-        byte = bytes[p++]!;
-        value |= (byte & 0x7f) << shift;
-        shift += 7;
-      } while (byte >= 0x80);
-    }
-    freqs[i] = value;
+    freqs[i] = reader.varint();
     if (offsets) {
       offsets[i] = offset;
-      byte = bytes[p++]!;
-      value = byte;
-      if (byte >= 0x80) {
-        value = byte & 0x7f;
-        let shift = 7;
-        do {
-          byte = bytes[p++]!;
-          value |= (byte & 0x7f) << shift;
-          shift += 7;
-        } while (byte >= 0x80);
-      }
-      offset += value;
+      offset += reader.varint();
     }
   }
   if (!offsets) return { docs, freqs };
@@ -242,20 +210,9 @@ export function positionsInto(list: PostingList, i: number, into: Int32Array): I
   if (!raw) return list.positions!(i);
   const count = list.freqs[i]!;
   const out = count <= into.length ? into : new Int32Array(count * 2);
-  const bytes = raw.bytes;
-  let offset = raw.offsets[i]!;
+  const reader = new ByteReader(raw.bytes, raw.offsets[i]!);
   let position = 0;
-  for (let k = 0; k < count; k++) {
-    let byte = bytes[offset++]!;
-    let value = byte & 0x7f;
-    let shift = 7;
-    while (byte & 0x80) {
-      byte = bytes[offset++]!;
-      value |= (byte & 0x7f) << shift;
-      shift += 7;
-    }
-    out[k] = position += value;
-  }
+  for (let k = 0; k < count; k++) out[k] = position += reader.varint();
   return out;
 }
 
