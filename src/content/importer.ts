@@ -3,7 +3,8 @@ import type { Db } from '../db/open.js';
 import type { ArticleRepository } from '../db/articles.js';
 import type { TaxonomyRepository } from '../db/taxonomy.js';
 import type { IndexedDocument, SearchIndex } from '../search/engine.js';
-import { bandKeys, DUPLICATE_SIMILARITY, signatureFromBuffer, signatureToBuffer, similarity } from './minhash.js';
+import { bandKeys, DUPLICATE_SIMILARITY, signatureFromBuffer, similarity } from './minhash.js';
+import { replaceSignature } from './signatures.js';
 import { createPreparePool } from './prepare-pool.js';
 import { prepareBatch, type ArticleSource, type PreparedBatch } from './prepare.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
@@ -168,8 +169,7 @@ export function createImporter(deps: ImporterDeps) {
       existing?.id,
       now().toISOString(),
     );
-    const previous = existing ? articles.signatureOf(id) : undefined;
-    articles.setSignature(id, signature && signatureToBuffer(signature), bandKeysOfArticle, previous ? bandKeys(signatureFromBuffer(previous)) : []);
+    replaceSignature(articles, id, signature, existing !== undefined);
     const outcome = existing ? 'updated' : 'imported';
     // a removed article stays removed (and out of the index) however often it is re-imported
     if (existing?.status === 'removed') return { outcome, doc: undefined };

@@ -55,15 +55,18 @@ export interface PreparedBatch {
   segment: BuiltSegment;
 }
 
-export function prepareArticle(source: ArticleSource): PreparedArticle {
-  const plainText = extractPlainText(source.body);
-  const body = normalizeText(plainText);
+/** The normalised fields and the signature of an article whose plain text is known. */
+export function analyseText(text: { title: string; summary: string; tagNames: string[]; plainText: string }): Pick<PreparedArticle, 'normalized' | 'signature'> {
+  const body = normalizeText(text.plainText);
   return {
-    hash: contentHash(source),
-    plainText,
-    normalized: { title: normalizeText(source.title), tags: source.tagNames.map(normalizeText), summary: normalizeText(source.summary), body },
+    normalized: { title: normalizeText(text.title), tags: text.tagNames.map(normalizeText), summary: normalizeText(text.summary), body },
     signature: minhashOfNormalized(body),
   };
+}
+
+export function prepareArticle(source: ArticleSource): PreparedArticle {
+  const plainText = extractPlainText(source.body);
+  return { hash: contentHash(source), plainText, ...analyseText({ ...source, plainText }) };
 }
 
 export function prepareBatch(sources: readonly ArticleSource[]): PreparedBatch {

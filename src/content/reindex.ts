@@ -2,9 +2,9 @@ import type { ArticleRepository } from '../db/articles.js';
 import { createMetaFlag } from '../db/changes.js';
 import type { Db } from '../db/open.js';
 import type { IndexedDocument, SearchIndex } from '../search/engine.js';
-import { normalizeText } from '../search/normalize.js';
 import type { Catalog } from './catalog.js';
-import { bandKeys, minhashOfNormalized, signatureFromBuffer, signatureToBuffer } from './minhash.js';
+import { analyseText } from './prepare.js';
+import { replaceSignature } from './signatures.js';
 
 const REINDEX_BATCH = 2000;
 
@@ -35,14 +35,12 @@ export function reindexIfNeeded(deps: ReindexDeps): number {
     db.transaction(() => {
       const docs: IndexedDocument[] = [];
       for (const row of rows) {
-        const body = normalizeText(row.plain_text);
-        const signature = minhashOfNormalized(body);
-        // the stored signature was made the old way: its bands are replaced
-        const previous = articles.signatureOf(row.id);
-        articles.setSignature(row.id, signature && signatureToBuffer(signature), signature ? bandKeys(signature) : [], previous ? bandKeys(signatureFromBuffer(previous)) : []);
-        if (row.status !== 'published') continue;
         const ids = tagIds.get(row.id) ?? [];
         const tags = ids.map((id) => catalog.tagById.get(id)?.name ?? '');
+        const { normalized, signature } = analyseText({ title: row.title, summary: row.summary, tagNames: tags, plainText: row.plain_text });
+        // the stored signature was made the old way: it and its bands are replaced
+        replaceSignature(articles, row.id, signature, true);
+        if (row.status !== 'published') continue;
         docs.push({
           id: row.id,
           publishedTs: row.published_ts,
@@ -52,7 +50,7 @@ export function reindexIfNeeded(deps: ReindexDeps): number {
           body: row.plain_text,
           categoryId: row.category_id,
           tagIds: ids,
-          normalized: { title: normalizeText(row.title), tags: tags.map(normalizeText), summary: normalizeText(row.summary), body },
+          normalized,
         });
       }
       index.upsertMany(docs);
