@@ -12,7 +12,8 @@ import { formatInt } from '../bench/stats.js';
 import { recordsOfFiles } from '../content/files.js';
 import { IMPORT_BATCH_SIZE } from '../content/importer.js';
 import type { Rejection } from '../content/records.js';
-import { openDatabase, tuneForBulkWrites, type Db } from '../db/open.js';
+import { beginBulkWrites } from '../db/bulk-writes.js';
+import { openDatabase, type Db } from '../db/open.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { createServices, type Services } from '../services.js';
 
@@ -208,6 +209,8 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
   const fileRejections: Rejection[] = [];
   log(`import: importing ${formatInt(options.docs)} articles from ${relative(PROJECT_ROOT, corpus.path)} into ${relative(PROJECT_ROOT, dbPath)}`);
   const start = process.hrtime.bigint();
+  // as `npm run import` does; the search runs below use the site's own settings again
+  const bulk = beginBulkWrites(db);
   let lastLog = Date.now();
   // the same pipeline as `npm run import` (worker threads prepare batches, this one writes)
   const summary = await services.importer.importRecordsParallel(recordsOfFiles([corpus.path], fileRejections), {
@@ -221,6 +224,10 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
       log(`import: ${formatInt(done)}/${formatInt(options.docs)} (${formatInt(rate)}/s, ${Math.round((options.docs - done) / rate)} s to go)`);
     },
   });
+  // sizes before the final checkpoint, which is part of the import's time
+  const dbBytes = fileSize(dbPath);
+  const walBytes = fileSize(`${dbPath}-wal`);
+  await bulk.finish();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   summary.rejected.push(...fileRejections);
   if (summary.rejected.length > 0 || summary.imported !== options.docs) {
@@ -228,9 +235,6 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
     throw new Error(`import imported ${summary.imported} of ${options.docs} (rejected ${summary.rejected.length}, unchanged ${summary.unchanged}, updated ${summary.updated})`);
   }
   const afterImport = memory();
-  const dbBytes = fileSize(dbPath);
-  const walBytes = fileSize(`${dbPath}-wal`);
-  db.pragma('wal_checkpoint(TRUNCATE)');
   log(`import: done in ${seconds.toFixed(1)} s (${formatInt(options.docs / seconds)}/s)`);
   return {
     docs: options.docs,
@@ -303,8 +307,6 @@ async function main(argv: string[]): Promise<number> {
   if (!db || !reused) {
     for (const path of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, sidecarPath]) rmSync(path, { force: true });
     db = openDatabase(dbPath);
-    // as `npm run import` does; the search runs below use the site's own settings again
-    tuneForBulkWrites(db);
     const services = createServices(db, { searchCacheEntries: 0, poems: SEARCH_POEMS });
     const figures = await importCorpus(services, db, options, dbPath);
     db.close();

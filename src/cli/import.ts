@@ -3,7 +3,8 @@ import { loadConfig } from '../config.js';
 import { collectImportFiles, recordsOfFiles } from '../content/files.js';
 import { IMPORT_BATCH_SIZE } from '../content/importer.js';
 import type { Rejection } from '../content/records.js';
-import { openDatabase, tuneForBulkWrites } from '../db/open.js';
+import { beginBulkWrites } from '../db/bulk-writes.js';
+import { openDatabase } from '../db/open.js';
 import { createServices } from '../services.js';
 
 const USAGE = `usage: npm run import -- [--workers N] [--batch N] <file|folder>...   (.md with front matter, .json, .jsonl)
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const batchSize = numberOption(argv, '--batch', IMPORT_BATCH_SIZE);
   const config = loadConfig(process.env);
   const db = openDatabase(config.DATABASE_PATH);
-  tuneForBulkWrites(db);
+  const bulk = beginBulkWrites(db);
   try {
     const services = createServices(db);
     const fileRejections: Rejection[] = [];
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
         if (tty) process.stderr.write(`\r导入中… ${done} 条记录，${Math.round(done / Math.max(0.001, (Date.now() - started) / 1000))} 条/秒   `);
       },
     });
+    await bulk.finish();
     if (tty) process.stderr.write('\n');
     const rejected = [...fileRejections, ...summary.rejected];
     for (const r of rejected) process.stderr.write(`${r.where}: ${r.field}: ${r.reason}\n`);
@@ -53,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return rejected.length > 0 ? 1 : 0;
   } finally {
+    await bulk.finish();
     db.close();
   }
 }

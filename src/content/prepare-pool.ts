@@ -1,18 +1,10 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnSiblingWorker } from '../worker-thread.js';
 import { unpackBatch, type ArticleSource, type PackedBatch, type PreparedBatch } from './prepare.js';
 
 /** Worker threads that run prepareBatch; each batch goes to the least busy one. */
 export function createPreparePool(size: number) {
-  // the worker beside this module: .js when built; .ts when run by tsx (tests and `npm run dev`),
-  // whose loader a worker thread must register for itself
-  const extension = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./prepare-worker${extension}`, import.meta.url);
-  const spawn = () =>
-    extension === '.ts'
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true })
-      : new Worker(url);
+  const spawn = () => spawnSiblingWorker(import.meta.url, 'prepare-worker');
   const pending = new Map<number, { resolve: (batch: PreparedBatch) => void; reject: (error: Error) => void }>();
   const load = new Map<Worker, number>();
   let nextId = 0;

@@ -39,13 +39,3 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): number {
   }
   return applied;
 }
-
-/**
- * Settings for a process that writes in bulk (the import CLI, the benchmark): a larger page cache
- * keeps the indexes' hot pages across batches, and checkpointing every ~160 MB of WAL instead of
- * every 16 MB stops each large batch from being copied into the database file on its own.
- */
-export function tuneForBulkWrites(db: Db): void {
-  db.pragma('cache_size = -262144');
-  db.pragma('wal_autocheckpoint = 10000');
-}
