@@ -182,7 +182,6 @@ export function createImporter(deps: ImporterDeps) {
       body: plainText,
       categoryId,
       tagIds,
-      normalized: prepared.normalized,
     };
     return { outcome, doc };
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { buildSegment, type BuiltSegment, type NormalizedFields } from '../search/segment-builder.js';
 import { normalizeText } from '../search/normalize.js';
 import { extractPlainText } from './markdown.js';
-import { minhashOfNormalized } from './minhash.js';
+import { minhashOfNormalized, SIGNATURE_SIZE } from './minhash.js';
 
 /**
  * The CPU-heavy, database-free part of importing a batch: plain text from the Markdown parse, the
@@ -45,7 +45,6 @@ export function contentHash(source: ArticleSource): string {
 export interface PreparedArticle {
   hash: string;
   plainText: string;
-  normalized: NormalizedFields;
   signature: Uint32Array | undefined;
 }
 
@@ -56,7 +55,10 @@ export interface PreparedBatch {
 }
 
 /** The normalised fields and the signature of an article whose plain text is known. */
-export function analyseText(text: { title: string; summary: string; tagNames: string[]; plainText: string }): Pick<PreparedArticle, 'normalized' | 'signature'> {
+export function analyseText(text: { title: string; summary: string; tagNames: string[]; plainText: string }): {
+  normalized: NormalizedFields;
+  signature: Uint32Array | undefined;
+} {
   const body = normalizeText(text.plainText);
   return {
     normalized: { title: normalizeText(text.title), tags: text.tagNames.map(normalizeText), summary: normalizeText(text.summary), body },
@@ -64,20 +66,28 @@ export function analyseText(text: { title: string; summary: string; tagNames: st
   };
 }
 
-export function prepareArticle(source: ArticleSource): PreparedArticle {
-  const plainText = extractPlainText(source.body);
-  return { hash: contentHash(source), plainText, ...analyseText({ ...source, plainText }) };
-}
-
 export function prepareBatch(sources: readonly ArticleSource[]): PreparedBatch {
-  const articles = sources.map(prepareArticle);
-  const segment = buildSegment(articles.map((article, i) => ({ fields: article.normalized, categoryId: sources[i]!.categoryId, tagIds: sources[i]!.tagIds })));
-  return { articles, segment };
+  const articles: PreparedArticle[] = [];
+  // the normalised text only feeds the segment: it stays here, never crossing to the writer
+  const inputs = sources.map((source) => {
+    const plainText = extractPlainText(source.body);
+    const { normalized, signature } = analyseText({ ...source, plainText });
+    articles.push({ hash: contentHash(source), plainText, signature });
+    return { fields: normalized, categoryId: source.categoryId, tagIds: source.tagIds };
+  });
+  return { articles, segment: buildSegment(inputs) };
 }
 
-/** A prepared batch as one message: a segment's rows in one transferable buffer (no per-row copies). */
+/**
+ * A prepared batch as one message: a segment's rows and the signatures each in one transferable
+ * buffer (no per-row or per-article copies).
+ */
 export interface PackedBatch {
-  articles: PreparedArticle[];
+  hashes: string[];
+  plainTexts: string[];
+  /** SIGNATURE_SIZE values per article; `signed[i]` 0 when article i has none (too short). */
+  signatures: Uint32Array<ArrayBuffer>;
+  signed: Uint8Array<ArrayBuffer>;
   docCount: number;
   /** Keys joined by '\n' (index tokens never hold one: control characters are spaces to them). */
   keys: string;
@@ -87,16 +97,41 @@ export interface PackedBatch {
 }
 
 export function packBatch(batch: PreparedBatch): PackedBatch {
-  const { segment } = batch;
+  const { segment, articles } = batch;
   const offsets = new Int32Array(segment.rows.length + 1);
   for (let i = 0; i < segment.rows.length; i++) offsets[i + 1] = offsets[i]! + segment.rows[i]!.length;
   const data = new Uint8Array(offsets[segment.rows.length]!);
   segment.rows.forEach((row, i) => data.set(row, offsets[i]!));
-  return { articles: batch.articles, docCount: segment.docCount, keys: segment.rowKeys.join('\n'), lengths: Float64Array.from(segment.lengths), data, offsets };
+  const signatures = new Uint32Array(articles.length * SIGNATURE_SIZE);
+  const signed = new Uint8Array(articles.length);
+  articles.forEach((article, i) => {
+    if (!article.signature) return;
+    signatures.set(article.signature, i * SIGNATURE_SIZE);
+    signed[i] = 1;
+  });
+  return {
+    hashes: articles.map((article) => article.hash),
+    plainTexts: articles.map((article) => article.plainText),
+    signatures,
+    signed,
+    docCount: segment.docCount,
+    keys: segment.rowKeys.join('\n'),
+    lengths: Float64Array.from(segment.lengths),
+    data,
+    offsets,
+  };
 }
+
+/** The buffers packBatch's result can hand over to another thread. */
+export const transferablesOf = (packed: PackedBatch): ArrayBuffer[] => [packed.data.buffer, packed.offsets.buffer, packed.lengths.buffer, packed.signatures.buffer, packed.signed.buffer];
 
 export function unpackBatch(packed: PackedBatch): PreparedBatch {
   const rows = Array.from({ length: packed.offsets.length - 1 }, (_, i) => packed.data.subarray(packed.offsets[i]!, packed.offsets[i + 1]!));
   const rowKeys = packed.keys === '' ? [] : packed.keys.split('\n');
-  return { articles: packed.articles, segment: { kind: 'segment', docCount: packed.docCount, rowKeys, rows, lengths: packed.lengths } };
+  const articles = packed.hashes.map((hash, i) => ({
+    hash,
+    plainText: packed.plainTexts[i]!,
+    signature: packed.signed[i] ? packed.signatures.subarray(i * SIGNATURE_SIZE, (i + 1) * SIGNATURE_SIZE) : undefined,
+  }));
+  return { articles, segment: { kind: 'segment', docCount: packed.docCount, rowKeys, rows, lengths: packed.lengths } };
 }
