@@ -12,6 +12,22 @@
  * neighbouring segments concatenate with only their seam re-encoded.
  */
 
+/** Writes `value` (as 32 bits unsigned) as a varint at bytes[at]; returns the offset after it. */
+export function putVarint(bytes: Uint8Array, at: number, value: number): number {
+  let v = value >>> 0;
+  while (v >= 0x80) {
+    bytes[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  bytes[at] = v;
+  return at + 1;
+}
+
+function varintLength(value: number): number {
+  const v = value >>> 0;
+  return v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5;
+}
+
 /** A growable byte buffer of varints. */
 export class ByteWriter {
   bytes: Uint8Array;
@@ -21,7 +37,8 @@ export class ByteWriter {
     this.bytes = new Uint8Array(capacity);
   }
 
-  #reserve(extra: number): void {
+  /** Makes room for `extra` more bytes. */
+  reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
     let capacity = this.bytes.length * 2;
     while (capacity < this.length + extra) capacity *= 2;
@@ -31,17 +48,12 @@ export class ByteWriter {
   }
 
   varint(value: number): void {
-    this.#reserve(5);
-    let v = value >>> 0;
-    while (v >= 0x80) {
-      this.bytes[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.bytes[this.length++] = v;
+    this.reserve(5);
+    this.length = putVarint(this.bytes, this.length, value);
   }
 
   append(bytes: Uint8Array): void {
-    this.#reserve(bytes.length);
+    this.reserve(bytes.length);
     this.bytes.set(bytes, this.length);
     this.length += bytes.length;
   }
@@ -95,12 +107,59 @@ export class ListWriter {
     this.#last = 0;
   }
 
-  /** A document of a counted list. */
-  counted(doc: number, frequency: number): void {
-    this.#docs.varint(this.#count === 0 ? doc : doc - this.#last);
-    this.#docs.varint(frequency);
-    this.#count++;
-    this.#last = doc;
+  // The segment builder's lists come as (document, value) pairs at pairs[2 * from .. 2 * to), in
+  // document order, a document's pairs together. Each list is written in one loop, room made for
+  // the longest varints once: a batch has millions of entries.
+
+  /** The documents of a positional list: each pair holds a position, in order within its document. */
+  positionalPairs(pairs: Int32Array, from: number, to: number): void {
+    this.#docs.reserve(15 * (to - from));
+    this.#positions.reserve(5 * (to - from));
+    const docs = this.#docs.bytes;
+    const positions = this.#positions.bytes;
+    let d = this.#docs.length;
+    let p = this.#positions.length;
+    let last = this.#last;
+    for (let k = from; k < to; ) {
+      const doc = pairs[2 * k]!;
+      const entryStart = p;
+      let previous = 0;
+      let j = k;
+      do {
+        const position = pairs[2 * j + 1]!;
+        p = putVarint(positions, p, position - previous);
+        previous = position;
+      } while (++j < to && pairs[2 * j] === doc);
+      d = putVarint(docs, d, doc - last);
+      d = putVarint(docs, d, j - k);
+      d = putVarint(docs, d, p - entryStart);
+      this.#count++;
+      last = doc;
+      k = j;
+    }
+    this.#docs.length = d;
+    this.#positions.length = p;
+    this.#last = last;
+  }
+
+  /** The documents of a counted list: each pair holds a frequency, added up per document. */
+  countedPairs(pairs: Int32Array, from: number, to: number): void {
+    this.#docs.reserve(10 * (to - from));
+    const docs = this.#docs.bytes;
+    let d = this.#docs.length;
+    let last = this.#last;
+    for (let k = from; k < to; ) {
+      const doc = pairs[2 * k]!;
+      let frequency = 0;
+      do frequency += pairs[2 * k + 1]!;
+      while (++k < to && pairs[2 * k] === doc);
+      d = putVarint(docs, d, doc - last);
+      d = putVarint(docs, d, frequency);
+      this.#count++;
+      last = doc;
+    }
+    this.#docs.length = d;
+    this.#last = last;
   }
 
   /** A document of a positional list with positions[from..to) (ascending). */
@@ -118,20 +177,39 @@ export class ListWriter {
     this.#last = doc;
   }
 
-  readonly #header = new ByteWriter(16);
+  /** The size of the list as written. */
+  get byteLength(): number {
+    return varintLength(this.#count) + varintLength(this.#last) + varintLength(this.#docs.length) + this.#docs.length + this.#positions.length;
+  }
+
+  /** The size of its positions block, the list's last bytes. */
+  get positionsLength(): number {
+    return this.#positions.length;
+  }
+
+  /** Writes the list at bytes[at..at + byteLength) (it must fit); returns the offset after it. */
+  writeTo(bytes: Uint8Array, at: number): number {
+    let end = putVarint(bytes, at, this.#count);
+    end = putVarint(bytes, end, this.#last);
+    end = putVarint(bytes, end, this.#docs.length);
+    end = copyBytes(this.#docs, bytes, end);
+    return copyBytes(this.#positions, bytes, end);
+  }
 
   result(): Uint8Array {
-    const header = this.#header;
-    header.length = 0;
-    header.varint(this.#count);
-    header.varint(this.#last);
-    header.varint(this.#docs.length);
-    const out = new Uint8Array(header.length + this.#docs.length + this.#positions.length);
-    out.set(header.bytes.subarray(0, header.length));
-    out.set(this.#docs.bytes.subarray(0, this.#docs.length), header.length);
-    out.set(this.#positions.bytes.subarray(0, this.#positions.length), header.length + this.#docs.length);
+    const out = new Uint8Array(this.byteLength);
+    this.writeTo(out, 0);
     return out;
   }
+}
+
+/** Copies what `from` holds to to[at..); returns the offset after it. */
+function copyBytes(from: ByteWriter, to: Uint8Array, at: number): number {
+  const { bytes, length } = from;
+  // most lists are a few bytes: a loop beats making a subarray to set() from
+  if (length < 32) for (let i = 0; i < length; i++) to[at + i] = bytes[i]!;
+  else to.set(bytes.subarray(0, length), at);
+  return at + length;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { CharClass, classOf } from './chars.js';
 import { normalizeText } from './normalize.js';
-import { ListWriter } from './postings.js';
-import { packRows } from './rows.js';
+import { ListWriter, putVarint } from './postings.js';
+import { BUCKET_BYTES, POSITIONS_SUFFIX, SMALL_LIST_BYTES, SPLIT_POSITIONS_BYTES } from './rows.js';
 import { SPACE_TOKEN, symbolToken } from './tokenize.js';
 
 /**
@@ -43,7 +43,7 @@ export interface SegmentInput {
 export interface BuiltSegment {
   kind: 'segment';
   docCount: number;
-  /** The segment's rows as stored (lists, and buckets of small lists: postings.ts), in key order. */
+  /** The segment's rows as stored (lists, and buckets of small lists: rows.ts), in key order; views of one buffer. */
   rowKeys: string[];
   rows: Uint8Array[];
   /** Weighted token count per document, for BM25's length normalisation. */
@@ -77,17 +77,23 @@ function grow(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayB
   return next;
 }
 
+/** Ids below this sort packed with their key (32 bits of key and 21 of id: a double's 53). */
+const ID_SPACE = 1 << 21;
+
+/** A UTF-16 unit mapped so that numeric order is code-point order (surrogates go last, as in compareKeys). */
+function unitOrder(unit: number): number {
+  return unit < 0xd800 ? unit : unit <= 0xdfff ? unit + 0x2000 : unit - 0x800;
+}
+
+function growFloat(array: Float64Array<ArrayBuffer>, needed: number): Float64Array<ArrayBuffer> {
+  return needed <= array.length ? array : new Float64Array(Math.max(needed, array.length * 2));
+}
+
 /**
- * The occurrences of one namespace in a batch. Tokens made of BMP characters get a 32-bit key
- * (CJK pair: hi<<16|lo; CJK single: hi<<16; symbol: its code; space: 1) in an open-addressing
- * table; words and anything astral go through a Map. Each distinct token gets a dense id.
+ * The occurrences of one namespace in a batch: per occurrence its token's dense id, document and
+ * position, in the order they were met, and each token's text (with the namespace prefix).
  */
 class Occurrences {
-  #slots = new Int32Array(1 << 16);
-  #slotIds = new Int32Array(1 << 16);
-  /** 32 - log2(table size): the hash's top bits pick the slot. */
-  #shift = 16;
-  #used = 0;
   readonly #named = new Map<string, number>();
   readonly tokens: string[] = [];
   tok = new Int32Array(1 << 16);
@@ -98,231 +104,471 @@ class Occurrences {
   constructor(readonly prefix: string) {}
 
   /** Empties the table for the next batch, keeping the arrays (a worker builds batch after batch). */
-  reset(): this {
-    this.#slots.fill(0);
-    this.#used = 0;
+  reset(): void {
     this.#named.clear();
     this.tokens.length = 0;
     this.size = 0;
-    return this;
   }
 
-  /** The id of a coded token; `hi`/`lo` spell it if it is new (lo < 0: a single character). */
-  #idOfCode(key: number, kind: 'pair' | 'single' | 'symbol' | 'char', hi: number, lo: number): number {
-    let mask = this.#slots.length - 1;
-    let slot = Math.imul(key, 0x9e3779b1) >>> this.#shift;
-    for (;;) {
-      const at = this.#slots[slot]!;
-      if (at === key) return this.#slotIds[slot]!;
-      if (at === 0) break;
-      slot = (slot + 1) & mask;
-    }
-    const id = this.tokens.length;
-    const text =
-      kind === 'pair' ? String.fromCharCode(hi, lo) : kind === 'symbol' ? (hi === 1 ? SPACE_TOKEN : symbolToken(hi)) : String.fromCharCode(hi);
-    this.tokens.push(this.prefix + text);
-    this.#slots[slot] = key;
-    this.#slotIds[slot] = id;
-    if (++this.#used * 2 > this.#slots.length) {
-      // rehash at half full
-      const oldSlots = this.#slots;
-      const oldIds = this.#slotIds;
-      this.#slots = new Int32Array(oldSlots.length * 2);
-      this.#slotIds = new Int32Array(oldSlots.length * 2);
-      this.#shift--;
-      mask = this.#slots.length - 1;
-      for (let i = 0; i < oldSlots.length; i++) {
-        const k = oldSlots[i]!;
-        if (k === 0) continue;
-        let s = Math.imul(k, 0x9e3779b1) >>> this.#shift;
-        while (this.#slots[s] !== 0) s = (s + 1) & mask;
-        this.#slots[s] = k;
-        this.#slotIds[s] = oldIds[i]!;
-      }
-    }
-    return id;
+  /** Makes room for `extra` more occurrences, so that add() need not check. */
+  reserve(extra: number): void {
+    const needed = this.size + extra;
+    if (needed <= this.tok.length) return;
+    this.tok = grow(this.tok, needed);
+    this.doc = grow(this.doc, needed);
+    this.pos = grow(this.pos, needed);
   }
 
-  #idOfName(name: string): number {
-    let id = this.#named.get(name);
-    if (id === undefined) {
-      id = this.tokens.length;
-      this.tokens.push(this.prefix + name);
-      this.#named.set(name, id);
-    }
-    return id;
-  }
-
-  #push(id: number, doc: number, position: number): void {
-    if (this.size === this.tok.length) {
-      this.tok = grow(this.tok, this.size + 1);
-      this.doc = grow(this.doc, this.size + 1);
-      this.pos = grow(this.pos, this.size + 1);
-    }
+  add(id: number, doc: number, position: number): void {
     this.tok[this.size] = id;
     this.doc[this.size] = doc;
     this.pos[this.size] = position;
     this.size++;
   }
 
-  pair(hi: number, lo: number, doc: number, position: number): void {
-    this.#push(this.#idOfCode(((hi << 16) | lo) | 0, 'pair', hi, lo), doc, position);
+  /** A new token's id. */
+  protected newId(text: string): number {
+    this.tokens.push(this.prefix + text);
+    return this.tokens.length - 1;
   }
 
-  single(code: number, doc: number, position: number): void {
-    this.#push(this.#idOfCode((code << 16) | 0, 'single', code, 0), doc, position);
-  }
-
-  symbol(code: number, doc: number, position: number): void {
-    this.#push(code > 0xffff ? this.#idOfName(symbolToken(code)) : this.#idOfCode(code, 'symbol', code, 0), doc, position);
-  }
-
-  space(doc: number, position: number): void {
-    this.#push(this.#idOfCode(1, 'symbol', 1, 0), doc, position);
-  }
-
-  /** A CJK character with its position (positional character lists). */
-  char(code: number, doc: number, position: number): void {
-    if (code > 0xffff) this.#push(this.#idOfName(String.fromCodePoint(code)), doc, position);
-    else this.#push(this.#idOfCode(code, 'char', code, 0), doc, position);
-  }
-
-  // Counted character lists: a document's characters are tallied in a table indexed by code and
-  // written once per distinct character (half of all occurrences are characters).
-  #tally: Int32Array | undefined;
-  readonly #touched: number[] = [];
-
-  /** Counts one CJK character of document `doc` (counted lists; see flushTally). */
-  tallyChar(code: number, doc: number): void {
-    if (code > 0xffff) {
-      this.#push(this.#idOfName(String.fromCodePoint(code)), doc, 1);
-      return;
-    }
-    const tally = (this.#tally ??= new Int32Array(0x10000));
-    if (tally[code] === 0) this.#touched.push(code);
-    tally[code]!++;
-  }
-
-  /** Writes the tallied characters of `doc` as one entry each (frequency in the position field). */
-  flushTally(doc: number): void {
-    const tally = this.#tally;
-    if (!tally) return;
-    for (const code of this.#touched) {
-      this.#push(this.#idOfCode(code, 'char', code, 0), doc, tally[code]!);
-      tally[code] = 0;
-    }
-    this.#touched.length = 0;
+  /** The id of a token spelled out (anything astral, facets). */
+  idOfName(name: string): number {
+    let id = this.#named.get(name);
+    if (id === undefined) this.#named.set(name, (id = this.newId(name)));
+    return id;
   }
 
   named(name: string, doc: number, position: number): void {
-    this.#push(this.#idOfName(name), doc, position);
+    this.reserve(1);
+    this.add(this.idOfName(name), doc, position);
   }
 
-  /** Encodes every token's list (counting sort by token keeps document and position order). */
-  encode(positional: boolean, out: Map<string, Uint8Array>): void {
-    const count = this.tokens.length;
-    const start = new Int32Array(count + 1);
-    for (let i = 0; i < this.size; i++) start[this.tok[i]! + 1]!++;
-    for (let t = 0; t < count; t++) start[t + 1]! += start[t]!;
-    // scatter documents and positions into token order: reads stay sequential below
-    const fill = start.slice(0, count);
-    const docs = (scratch.docs = grow(scratch.docs, this.size));
-    const positions = (scratch.positions = grow(scratch.positions, this.size));
-    for (let i = 0; i < this.size; i++) {
-      const at = fill[this.tok[i]!]!++;
-      docs[at] = this.doc[i]!;
-      positions[at] = this.pos[i]!;
+  /** Token ids in key order (code-point order of their text). */
+  sortedIds(): Int32Array {
+    const tokens = this.tokens;
+    const count = tokens.length;
+    const ids = new Int32Array(count);
+    if (count >= ID_SPACE) {
+      for (let t = 0; t < count; t++) ids[t] = t;
+      return ids.sort((a, b) => compareKeys(tokens[a]!, tokens[b]!));
     }
-    const writer = new ListWriter();
+    // a numeric sort of (first two units, id) as one number, then ties by text: no comparator
+    // call per comparison (the comparator sort took more than all the rest of the encoding)
+    const keyed = (scratch.keyed = growFloat(scratch.keyed, count)).subarray(0, count);
     for (let t = 0; t < count; t++) {
+      const token = tokens[t]!;
+      keyed[t] = (unitOrder(token.charCodeAt(1)) * 0x10000 + unitOrder(token.charCodeAt(2) || 0)) * ID_SPACE + t;
+    }
+    keyed.sort();
+    for (let i = 0; i < count; ) {
+      const key = Math.floor(keyed[i]! / ID_SPACE);
+      let end = i;
+      do ids[end] = keyed[end]! % ID_SPACE;
+      while (++end < count && Math.floor(keyed[end]! / ID_SPACE) === key);
+      if (end - i > 1) ids.subarray(i, end).sort((a, b) => compareKeys(tokens[a]!, tokens[b]!));
+      i = end;
+    }
+    return ids;
+  }
+
+  /** Encodes every token's list into `rows`, in key order (counting sort by token keeps document and position order). */
+  encode(positional: boolean, rows: RowWriter): void {
+    const { tok, doc, pos, size } = this;
+    const count = this.tokens.length;
+    const start = (scratch.start = grow(scratch.start, count + 1)).fill(0, 0, count + 1);
+    for (let i = 0; i < size; i++) start[tok[i]! + 1]!++;
+    for (let t = 0; t < count; t++) start[t + 1]! += start[t]!;
+    // scatter (document, position) pairs into token order: reads stay sequential below, and a
+    // pair shares a cache line
+    const fill = (scratch.fill = grow(scratch.fill, count));
+    fill.set(start.subarray(0, count));
+    const pairs = (scratch.pairs = grow(scratch.pairs, 2 * size));
+    for (let i = 0; i < size; i++) {
+      const at = 2 * fill[tok[i]!]!++;
+      pairs[at] = doc[i]!;
+      pairs[at + 1] = pos[i]!;
+    }
+    const writer = scratch.writer;
+    for (const t of this.sortedIds()) {
       writer.reset();
-      const end = start[t + 1]!;
-      for (let k = start[t]!; k < end; ) {
-        const doc = docs[k]!;
-        let next = k + 1;
-        while (next < end && docs[next] === doc) next++;
-        if (positional) {
-          writer.positional(doc, positions, k, next);
-        } else {
-          // counted lists carry each entry's frequency where positional ones carry a position
-          let frequency = 0;
-          for (let j = k; j < next; j++) frequency += positions[j]!;
-          writer.counted(doc, frequency);
-        }
-        k = next;
-      }
-      out.set(this.tokens[t]!, writer.result());
+      // counted lists carry each entry's frequency where positional ones carry a position
+      if (positional) writer.positionalPairs(pairs, start[t]!, start[t + 1]!);
+      else writer.countedPairs(pairs, start[t]!, start[t + 1]!);
+      rows.add(this.tokens[t]!, writer);
     }
   }
+}
+
+/** Fibonacci hashing: the top bits of key × 2^32/φ pick a slot. */
+const GOLDEN = 0x9e3779b1;
+
+/**
+ * Tokens of a field namespace (h, b). Those made of BMP characters get a 32-bit key (CJK pair:
+ * hi<<16|lo; CJK single: hi<<16; symbol: its code; space: 1) in an open-addressing table; words
+ * are found by a hash of their text, which the scan computes as it goes.
+ */
+class TokenOccurrences extends Occurrences {
+  /** Key and id side by side, so a probe reads one cache line; key 0 marks a free slot. */
+  #slots = new Int32Array(2 << 16);
+  /** 32 - log2(slot count): the hash's top bits pick the slot. */
+  #shift = 16;
+  #used = 0;
+
+  /** Word ids + 1 by the hash of their text (0 marks a free slot): a word met before is not sliced out again. */
+  #words = new Int32Array(1 << 12);
+  #wordHashes = new Int32Array(1 << 12);
+  #wordCount = 0;
+
+  override reset(): void {
+    super.reset();
+    this.#slots.fill(0);
+    this.#used = 0;
+    this.#words.fill(0);
+    this.#wordCount = 0;
+  }
+
+  /** The id of the word text[from..to), whose wordHash is `hash`. */
+  idOfWord(text: string, from: number, to: number, hash: number): number {
+    const words = this.#words;
+    const mask = words.length - 1;
+    let slot = hash & mask;
+    for (; words[slot] !== 0; slot = (slot + 1) & mask) {
+      const id = words[slot]! - 1;
+      if (this.#wordHashes[slot] === hash && spells(this.tokens[id]!, text, from, to)) return id;
+    }
+    const id = this.newId(text.slice(from, to));
+    words[slot] = id + 1;
+    this.#wordHashes[slot] = hash;
+    if (++this.#wordCount * 2 > words.length) this.#rehashWords();
+    return id;
+  }
+
+  /** Doubles the word table at half full. */
+  #rehashWords(): void {
+    const oldWords = this.#words;
+    const oldHashes = this.#wordHashes;
+    const words = (this.#words = new Int32Array(oldWords.length * 2));
+    const hashes = (this.#wordHashes = new Int32Array(oldWords.length * 2));
+    const mask = words.length - 1;
+    for (let i = 0; i < oldWords.length; i++) {
+      if (oldWords[i] === 0) continue;
+      let slot = oldHashes[i]! & mask;
+      while (words[slot] !== 0) slot = (slot + 1) & mask;
+      words[slot] = oldWords[i]!;
+      hashes[slot] = oldHashes[i]!;
+    }
+  }
+
+  /** The id of a coded token (kept small so that it inlines into the scan). */
+  idOfCode(key: number): number {
+    const slots = this.#slots;
+    const mask = slots.length - 2;
+    let slot = (Math.imul(key, GOLDEN) >>> this.#shift) << 1;
+    for (;;) {
+      const at = slots[slot]!;
+      if (at === key) return slots[slot + 1]!;
+      if (at === 0) return this.#insert(key, slot);
+      slot = (slot + 2) & mask;
+    }
+  }
+
+  #insert(key: number, slot: number): number {
+    const id = this.newId(textOfCode(key));
+    this.#slots[slot] = key;
+    this.#slots[slot + 1] = id;
+    if (++this.#used * 4 > this.#slots.length) this.#rehash();
+    return id;
+  }
+
+  /** Doubles the table at half full. */
+  #rehash(): void {
+    const old = this.#slots;
+    const slots = (this.#slots = new Int32Array(old.length * 2));
+    this.#shift--;
+    const mask = slots.length - 2;
+    for (let i = 0; i < old.length; i += 2) {
+      const key = old[i]!;
+      if (key === 0) continue;
+      let slot = (Math.imul(key, GOLDEN) >>> this.#shift) << 1;
+      while (slots[slot] !== 0) slot = (slot + 2) & mask;
+      slots[slot] = key;
+      slots[slot + 1] = old[i + 1]!;
+    }
+  }
+}
+
+/** Whether `token` (a prefix character, then its text) spells text[from..to). */
+function spells(token: string, text: string, from: number, to: number): boolean {
+  if (token.length !== to - from + 1) return false;
+  for (let i = from; i < to; i++) if (token.charCodeAt(i - from + 1) !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+function textOfCode(key: number): string {
+  if (key === 1) return SPACE_TOKEN;
+  const hi = key >>> 16;
+  const lo = key & 0xffff;
+  if (hi === 0) return symbolToken(lo);
+  return lo === 0 ? String.fromCharCode(hi) : String.fromCharCode(hi, lo);
+}
+
+/**
+ * CJK characters of a field namespace (H positional, B counted). A BMP character's id is found
+ * by its code, without hashing; astral ones go by name.
+ */
+class CharOccurrences extends Occurrences {
+  /** id + 1 of each BMP character met, 0 for the others. */
+  readonly #ids = new Int32Array(0x10000);
+  // Counted lists: a document's first occurrence of a character adds its entry and the later ones
+  // add to that entry's frequency (in the position field), so each character is written once per
+  // document (half of all occurrences are characters).
+  /** doc + 1 of each BMP character's last entry. */
+  readonly #entryDoc = new Int32Array(0x10000);
+  /** Where that entry is. */
+  readonly #entryAt = new Int32Array(0x10000);
+
+  override reset(): void {
+    super.reset();
+    this.#ids.fill(0);
+    this.#entryDoc.fill(0);
+  }
+
+  #idOfBmp(code: number): number {
+    const known = this.#ids[code]!;
+    if (known !== 0) return known - 1;
+    const id = this.newId(String.fromCharCode(code));
+    this.#ids[code] = id + 1;
+    return id;
+  }
+
+  /** A character with its position (positional lists). */
+  at(code: number, doc: number, position: number): void {
+    this.add(code > 0xffff ? this.idOfName(String.fromCodePoint(code)) : this.#idOfBmp(code), doc, position);
+  }
+
+  /** One more occurrence of a character in document `doc` (counted lists). */
+  count(code: number, doc: number): void {
+    if (code > 0xffff) {
+      this.add(this.idOfName(String.fromCodePoint(code)), doc, 1);
+    } else if (this.#entryDoc[code] === doc + 1) {
+      this.pos[this.#entryAt[code]!]!++;
+    } else {
+      this.#entryDoc[code] = doc + 1;
+      this.#entryAt[code] = this.size;
+      this.add(this.#idOfBmp(code), doc, 1);
+    }
+  }
+}
+
+/**
+ * The rows packRows (rows.ts) makes of a segment's lists, written as the lists are encoded: every
+ * row is a view of one buffer, so no list, key or bucket is allocated on its own.
+ */
+class RowWriter {
+  bytes: Uint8Array;
+  length = 0;
+  readonly keys: string[] = [];
+  readonly #ends: number[] = [];
+  /** Where the open bucket starts, or -1. */
+  #bucket = -1;
+  #bucketKey = '';
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  add(key: string, list: ListWriter): void {
+    const size = list.byteLength;
+    // the list and, in a bucket, its key (at most 3 bytes a unit), two varints and the bucket's 0
+    this.#reserve(size + 3 * key.length + 11);
+    if (size >= SMALL_LIST_BYTES) {
+      this.#closeBucket();
+      this.length = list.writeTo(this.bytes, this.length);
+      // long positions get a row of their own (see packRows)
+      if (list.positionsLength >= SPLIT_POSITIONS_BYTES) {
+        this.#row(key, this.length - list.positionsLength);
+        this.#row(key + POSITIONS_SUFFIX, this.length);
+      } else {
+        this.#row(key, this.length);
+      }
+      return;
+    }
+    if (this.#bucket < 0) {
+      this.#bucket = this.length;
+      this.#bucketKey = key;
+      this.bytes[this.length++] = 0;
+    }
+    const bytes = this.bytes;
+    let at = putVarint(bytes, this.length, utf8Length(key));
+    at = putUtf8(bytes, at, key);
+    at = putVarint(bytes, at, size);
+    this.length = list.writeTo(bytes, at);
+    if (this.length - this.#bucket >= BUCKET_BYTES) this.#closeBucket();
+  }
+
+  /** The rows, once every list is added. */
+  rows(): Uint8Array[] {
+    this.#closeBucket();
+    const rows: Uint8Array[] = [];
+    let start = 0;
+    for (const end of this.#ends) {
+      rows.push(this.bytes.subarray(start, end));
+      start = end;
+    }
+    return rows;
+  }
+
+  #row(key: string, end: number): void {
+    this.keys.push(key);
+    this.#ends.push(end);
+  }
+
+  #closeBucket(): void {
+    if (this.#bucket < 0) return;
+    this.#row(this.#bucketKey, this.length);
+    this.#bucket = -1;
+  }
+
+  #reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    let capacity = this.bytes.length * 2;
+    while (capacity < this.length + extra) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+}
+
+/** The UTF-8 size of well-formed UTF-16 text (index tokens are: scanning splits no pair). */
+function utf8Length(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // a surrogate pair is 4 bytes for 2 units; others 1 to 3 bytes for 1
+    if (code >= 0x80) length += code >= 0xd800 && code <= 0xdfff ? 1 : code >= 0x800 ? 2 : 1;
+  }
+  return length;
+}
+
+/** Writes well-formed UTF-16 text as UTF-8 at bytes[at]; returns the offset after it. */
+function putUtf8(bytes: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      bytes[at++] = code;
+    } else if (code < 0x800) {
+      bytes[at++] = 0xc0 | (code >> 6);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      const cp = ((code - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00) + 0x10000;
+      bytes[at++] = 0xf0 | (cp >> 18);
+      bytes[at++] = 0x80 | ((cp >> 12) & 0x3f);
+      bytes[at++] = 0x80 | ((cp >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (cp & 0x3f);
+    } else {
+      bytes[at++] = 0xe0 | (code >> 12);
+      bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    }
+  }
+  return at;
 }
 
 /**
  * Emits the tokens of one normalised field (the same stream as scanTokens) into `tokens`, and each
  * CJK character into `chars`, numbering from `start`; returns the next free position.
  */
-function collect(text: string, start: number, doc: number, tokens: Occurrences, chars: Occurrences, charPositions: boolean): number {
-  let position = start;
+function collect(text: string, start: number, doc: number, tokens: TokenOccurrences, chars: CharOccurrences, charPositions: boolean): number {
+  // a field has at most one token per UTF-16 unit, and one character entry
+  tokens.reserve(text.length);
+  chars.reserve(text.length);
+  // every token takes the next position: a token's position is where it is stored, offset
+  const offset = start - tokens.size;
+  /** The CJK character just before text[i], or -1. */
   let previous = -1;
-  let wordStart = -1;
   for (let i = 0; i < text.length; ) {
-    const code = text.charCodeAt(i);
-    const next = code >= 0xd800 && code <= 0xdbff ? text.charCodeAt(i + 1) : 0;
-    const width = next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
-    const cp = width === 2 ? ((code - 0xd800) << 10) + (next - 0xdc00) + 0x10000 : code;
-    const cls = classOf(cp);
-    if (cls === CharClass.Word) {
+    const cp = text.codePointAt(i)!;
+    if (classOf(cp) === CharClass.Cjk) {
+      // the hot path of the whole import: most characters are CJK, in runs, each starting a bigram
       if (previous >= 0) {
-        emitSingle(previous, doc, position++, tokens, chars, charPositions);
-        previous = -1;
-      }
-      if (wordStart < 0) wordStart = i;
-      i += width;
-      continue;
-    }
-    if (wordStart >= 0) {
-      tokens.named(text.slice(wordStart, i), doc, position++);
-      wordStart = -1;
-    }
-    if (cls === CharClass.Cjk) {
-      if (previous >= 0) {
-        if (previous <= 0xffff && cp <= 0xffff) tokens.pair(previous, cp, doc, position);
-        else tokens.named(String.fromCodePoint(previous, cp), doc, position);
-        if (charPositions) chars.char(previous, doc, position);
-        else chars.tallyChar(previous, doc);
-        position++;
+        const position = offset + tokens.size;
+        const id = previous <= 0xffff && cp <= 0xffff ? tokens.idOfCode((previous << 16) | cp) : tokens.idOfName(String.fromCodePoint(previous, cp));
+        tokens.add(id, doc, position);
+        if (charPositions) chars.at(previous, doc, position);
+        else chars.count(previous, doc);
       }
       previous = cp;
-    } else {
-      if (previous >= 0) {
-        emitSingle(previous, doc, position++, tokens, chars, charPositions);
-        previous = -1;
-      }
-      if (cls === CharClass.Space) tokens.space(doc, position++);
-      else tokens.symbol(cp, doc, position++);
+      i += cp > 0xffff ? 2 : 1;
+      continue;
     }
-    i += width;
+    if (previous >= 0) {
+      emitSingle(previous, doc, offset + tokens.size, tokens, chars, charPositions);
+      previous = -1;
+    }
+    i = collectOther(text, i, cp, doc, offset, tokens);
   }
-  if (wordStart >= 0) tokens.named(text.slice(wordStart), doc, position++);
-  if (previous >= 0) emitSingle(previous, doc, position++, tokens, chars, charPositions);
-  return position;
+  if (previous >= 0) emitSingle(previous, doc, offset + tokens.size, tokens, chars, charPositions);
+  return offset + tokens.size;
 }
 
 /** The last character of a CJK run: its own token, and its character entry. */
-function emitSingle(cp: number, doc: number, position: number, tokens: Occurrences, chars: Occurrences, charPositions: boolean): void {
-  if (cp <= 0xffff) tokens.single(cp, doc, position);
-  else tokens.named(String.fromCodePoint(cp), doc, position);
-  if (charPositions) chars.char(cp, doc, position);
-  else chars.tallyChar(cp, doc);
+function emitSingle(cp: number, doc: number, position: number, tokens: TokenOccurrences, chars: CharOccurrences, charPositions: boolean): void {
+  tokens.add(cp <= 0xffff ? tokens.idOfCode(cp << 16) : tokens.idOfName(String.fromCodePoint(cp)), doc, position);
+  if (charPositions) chars.at(cp, doc, position);
+  else chars.count(cp, doc);
+}
+
+/** Emits the word, symbol or space at text[i] (code point `cp`); returns where it ends. */
+function collectOther(text: string, i: number, cp: number, doc: number, offset: number, tokens: TokenOccurrences): number {
+  const cls = classOf(cp);
+  let end = i + (cp > 0xffff ? 2 : 1);
+  let id: number;
+  if (cls === CharClass.Word) {
+    // FNV-1a over the word's code points
+    let hash = Math.imul(0x811c9dc5 ^ cp, 0x01000193);
+    while (end < text.length) {
+      const next = text.codePointAt(end)!;
+      if (classOf(next) !== CharClass.Word) break;
+      hash = Math.imul(hash ^ next, 0x01000193);
+      end += next > 0xffff ? 2 : 1;
+    }
+    id = tokens.idOfWord(text, i, end, hash);
+  } else {
+    id = cls === CharClass.Space ? tokens.idOfCode(1) : cp > 0xffff ? tokens.idOfName(symbolToken(cp)) : tokens.idOfCode(cp);
+  }
+  tokens.add(id, doc, offset + tokens.size);
+  return end;
 }
 
 // Reused from batch to batch: allocating and zeroing these per batch showed in the profile.
-const scratch = { docs: new Int32Array(1 << 16), positions: new Int32Array(1 << 16) };
-let tables: Occurrences[] | undefined;
+const scratch = {
+  start: new Int32Array(1 << 16),
+  fill: new Int32Array(1 << 16),
+  pairs: new Int32Array(1 << 17),
+  keyed: new Float64Array(1 << 16),
+  writer: new ListWriter(),
+};
+/**
+ * Row bytes per UTF-16 unit of text in the last batch (≈ 3.5 for articles): the next batch's
+ * buffer is sized from it once, not grown (copied) step by step. Capped, so that an odd batch (all
+ * tags and facets) cannot make the next one allocate far more than it needs.
+ */
+let rowBytesPerUnit = 8;
+let tables: [TokenOccurrences, CharOccurrences, TokenOccurrences, CharOccurrences, Occurrences] | undefined;
 
 export function buildSegment(docs: readonly SegmentInput[]): BuiltSegment {
-  tables ??= [NS.head, NS.headChar, NS.body, NS.bodyChar, NS.facet].map((prefix) => new Occurrences(prefix));
-  const [head, headChars, body, bodyChars, facets] = tables.map((table) => table.reset()) as [Occurrences, Occurrences, Occurrences, Occurrences, Occurrences];
+  tables ??= [
+    new TokenOccurrences(NS.head),
+    new CharOccurrences(NS.headChar),
+    new TokenOccurrences(NS.body),
+    new CharOccurrences(NS.bodyChar),
+    new Occurrences(NS.facet),
+  ];
+  const [head, headChars, body, bodyChars, facets] = tables;
+  for (const table of tables) table.reset();
   const lengths = new Float64Array(docs.length);
+  let units = 0;
   docs.forEach((doc, n) => {
     const { fields } = doc;
     const titleLength = collect(fields.title, 0, n, head, headChars, true);
@@ -333,23 +579,18 @@ export function buildSegment(docs: readonly SegmentInput[]): BuiltSegment {
     });
     const summaryEnd = collect(fields.summary, 0, n, body, bodyChars, false);
     const bodyEnd = collect(fields.body, summaryEnd + 1, n, body, bodyChars, false);
-    bodyChars.flushTally(n);
+    units += fields.title.length + fields.summary.length + fields.body.length;
     lengths[n] = WEIGHTS.title * titleLength + WEIGHTS.tags * tagLength + WEIGHTS.body * (bodyEnd - 1);
     facets.named(`c${doc.categoryId}`, n, 1);
     for (const tagId of new Set(doc.tagIds)) facets.named(`t${tagId}`, n, 1);
   });
-  const lists = new Map<string, Uint8Array>();
-  head.encode(true, lists);
-  headChars.encode(true, lists);
-  body.encode(true, lists);
-  bodyChars.encode(false, lists);
-  facets.encode(false, lists);
-  const keys = [...lists.keys()].sort(compareKeys);
-  const rowKeys: string[] = [];
-  const rows: Uint8Array[] = [];
-  for (const row of packRows(keys.map((key) => ({ key, list: lists.get(key)! })))) {
-    rowKeys.push(row.key);
-    rows.push(row.data);
-  }
-  return { kind: 'segment', docCount: docs.length, rowKeys, rows, lengths };
+  // the namespaces in key order ('B' < 'H' < 'b' < 'f' < 'h'), each list in key order within its own
+  const rows = new RowWriter(Math.ceil(units * rowBytesPerUnit * 1.25) + (1 << 16));
+  bodyChars.encode(false, rows);
+  headChars.encode(true, rows);
+  body.encode(true, rows);
+  facets.encode(false, rows);
+  head.encode(true, rows);
+  if (units > 0) rowBytesPerUnit = Math.min(rows.length / units, 32);
+  return { kind: 'segment', docCount: docs.length, rowKeys: rows.keys, rows: rows.rows(), lengths };
 }

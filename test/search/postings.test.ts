@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { matchPhrase, unionLists } from '../../src/search/list-ops.js';
 import { concatPostings, decodePostings, ListWriter, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isBucket, packRows, POSITIONS_SUFFIX } from '../../src/search/rows.js';
+import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
 
 /** A positional list of the given documents, each with positions. */
 function encode(entries: Array<[number, number[]]>): Uint8Array {
@@ -88,5 +89,42 @@ describe('rows of a segment', () => {
     expect(fetched).toBe(0);
     expect(Array.from(decoded.positions!(1234))).toEqual([1, 50, 900]);
     expect(fetched).toBe(1);
+  });
+});
+
+describe('segment builder rows', () => {
+  /** The (key, list) pairs a built segment's rows hold, split lists joined back to one list. */
+  function entriesOf(rowKeys: string[], rows: Uint8Array[]): Array<{ key: string; list: Uint8Array }> {
+    const byKey = new Map(rowKeys.map((key, i) => [key, rows[i]!]));
+    const entries: Array<{ key: string; list: Uint8Array }> = [];
+    rowKeys.forEach((key, i) => {
+      const row = rows[i]!;
+      if (key.endsWith(POSITIONS_SUFFIX)) return;
+      if (isBucket(row)) entries.push(...bucketEntries(row));
+      else {
+        const positions = byKey.get(key + POSITIONS_SUFFIX);
+        entries.push({ key, list: positions ? Uint8Array.from([...row, ...positions]) : row });
+      }
+    });
+    return entries;
+  }
+
+  // buildSegment writes its rows in place for speed; merges write them with packRows: the two
+  // must agree byte for byte, or a merged segment would differ from a freshly built one
+  it('are the rows packRows makes of the same lists', () => {
+    const word = fc.constantFrom('容器', '网络命名空间', 'docker', 'c++', 'node.js', '的', '𠀀字', 'kubernetes', '验证', ' ');
+    const text = fc.array(word, { maxLength: 40 }).map((words) => words.join(''));
+    const doc = fc.record({ title: text, tags: fc.array(text, { maxLength: 3 }), summary: text, body: text });
+    fc.assert(
+      fc.property(fc.array(doc, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 6000 }), (docs, repeat) => {
+        // one long document makes lists long enough for rows of their own and split positions
+        const long = { title: '长文', tags: [], summary: '', body: '容器网络'.repeat(repeat) };
+        const built = buildSegment([...docs, long].map((fields, i) => ({ fields: normalizeFields(fields), categoryId: 1 + (i % 3), tagIds: [i] })));
+        const packed = [...packRows(entriesOf(built.rowKeys, built.rows))];
+        expect(built.rowKeys).toEqual(packed.map((row) => row.key));
+        built.rows.forEach((row, i) => expect(Buffer.from(row).equals(Buffer.from(packed[i]!.data))).toBe(true));
+      }),
+      { numRuns: 150 },
+    );
   });
 });
