@@ -226,8 +226,9 @@ export function createArticleRepository(db: Db) {
     byExternalKey: (key: string) => stmts.byKey.get(key),
     /** Inserts or updates one article with its tags; returns its id. Call inside a transaction. */
     write(article: ArticleWrite, existingId: number | undefined, now: string): number {
-      const params = { ...article, now, tagIds: undefined };
-      delete params.tagIds;
+      // no `delete` on the object bound: it would turn into a slow dictionary-mode object
+      const { tagIds, ...fields } = article;
+      const params = { ...fields, now };
       let id: number;
       if (existingId === undefined) {
         id = Number(stmts.insert.run(params).lastInsertRowid);
@@ -236,7 +237,7 @@ export function createArticleRepository(db: Db) {
         stmts.update.run({ ...params, id });
         stmts.deleteTags.run(id);
       }
-      for (const tagId of article.tagIds) stmts.insertTag.run(id, tagId);
+      for (const tagId of tagIds) stmts.insertTag.run(id, tagId);
       return id;
     },
     /** tag ids of each article, in sidebar order. */
