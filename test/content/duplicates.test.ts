@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUPLICATE_SIMILARITY, minhash, similarity } from '../../src/content/minhash.js';
-import { articleRecord, buildTestApp } from '../helpers.js';
+import { openDatabase } from '../../src/db/open.js';
+import { createServices } from '../../src/services.js';
+import { articleRecord, buildTestApp, TEST_POEMS } from '../helpers.js';
 
 const ORIGINAL = `## 背景
 
@@ -76,5 +78,47 @@ describe('duplicate reposts', () => {
     expect(page.body).toContain('相同内容的其他转载');
     expect(page.body).toContain(`href="/articles/${copy}"`);
     expect(page.body).toContain('blog-b.example');
+  });
+});
+
+describe('duplicates within and across import batches', () => {
+  // one transaction holds a whole batch: copies earlier in the same batch, and articles rewritten
+  // in it, must be judged as they are at that moment
+  const copyOf = (n: number) => ORIGINAL.replace('灰度发布', `灰度发布第${n}版`) + `\n\n转载 ${n}`;
+
+  it('groups copies in the same batch and in later batches under the oldest article', () => {
+    const services = createServices(openDatabase(':memory:'), { poems: TEST_POEMS });
+    const at = (url: string) => services.articles.byId(services.articles.byExternalKey(url)!.id)!;
+    services.importer.importRecords(
+      [
+        articleRecord({ source_url: 'https://a.example/1', body: ORIGINAL }),
+        articleRecord({ source_url: 'https://b.example/1', body: copyOf(1) }),
+        articleRecord({ source_url: 'https://c.example/1', body: UNRELATED }),
+        articleRecord({ source_url: 'https://d.example/1', body: copyOf(2) }),
+      ],
+      { batchSize: 100 },
+    );
+    const lead = at('https://a.example/1').id;
+    expect(at('https://b.example/1').duplicate_of).toBe(lead);
+    expect(at('https://c.example/1').duplicate_of).toBeNull();
+    expect(at('https://d.example/1').duplicate_of).toBe(lead);
+    services.importer.importRecords([articleRecord({ source_url: 'https://e.example/1', body: copyOf(3) })]);
+    expect(at('https://e.example/1').duplicate_of).toBe(lead);
+    services.db.close();
+  });
+
+  it('judges a later article by the new text of one rewritten earlier in its batch', () => {
+    const services = createServices(openDatabase(':memory:'), { poems: TEST_POEMS });
+    const at = (url: string) => services.articles.byId(services.articles.byExternalKey(url)!.id)!;
+    services.importer.importRecords([articleRecord({ source_url: 'https://a.example/2', body: ORIGINAL })]);
+    services.importer.importRecords(
+      [articleRecord({ source_url: 'https://a.example/2', body: UNRELATED }), articleRecord({ source_url: 'https://b.example/2', body: copyOf(4) })],
+      { batchSize: 100 },
+    );
+    // the only similar text is gone: the copy leads a group of its own
+    expect(at('https://b.example/2').duplicate_of).toBeNull();
+    services.importer.importRecords([articleRecord({ source_url: 'https://c.example/2', body: UNRELATED.replace('。', '！') + '\n\n又一次转载' })]);
+    expect(at('https://c.example/2').duplicate_of).toBe(at('https://a.example/2').id);
+    services.db.close();
   });
 });
