@@ -12,24 +12,9 @@ import { slugify } from './slug.js';
 
 /**
  * Records per transaction: an interrupted import loses at most one uncommitted batch. Each batch
- * also becomes one index segment, and larger segments mean fewer merges: with 20,000 a 100k import
- * merges nothing and a 1M import rewrites each posting once, where 5,000 cost a merge pass per
- * 50,000 records (~40 % of import time at 100k, measured).
+ * also becomes one index segment, so larger batches mean fewer, larger index rows.
  */
-export const IMPORT_BATCH_SIZE = 20_000;
-
-/**
- * Valid records per batch: a quarter of `size`, a half, then `size` for good. The writer waits for
- * the first batch to be prepared, and a full one kept it idle for ~6 s (measured); the workers'
- * later batches are ready before it needs them.
- */
-export function* batchSizes(size: number): Generator<number, never> {
-  let next = Math.max(1, Math.floor(size / 4));
-  for (;;) {
-    yield next;
-    next = Math.min(size, next * 2);
-  }
-}
+export const IMPORT_BATCH_SIZE = 5000;
 
 export interface ImportSummary {
   imported: number;
@@ -212,21 +197,18 @@ export function createImporter(deps: ImporterDeps) {
     return outcomes;
   });
 
-  /** Reads raw records into admitted batches (batchSizes), with how many records each consumed. */
+  /** Reads raw records into admitted batches of `size`, with how many records each consumed. */
   function* batchesOf(raw: Iterable<RawRecord>, size: number, summary: ImportSummary): Generator<{ batch: Admitted[]; read: number }> {
     let batch: Admitted[] = [];
     let read = 0;
-    const sizes = batchSizes(size);
-    let target = sizes.next().value;
     for (const { where, value } of raw) {
       read++;
       const admitted = admit(where, value, summary);
       if (admitted) batch.push(admitted);
-      if (batch.length >= target) {
+      if (batch.length >= size) {
         yield { batch, read };
         batch = [];
         read = 0;
-        target = sizes.next().value;
       }
     }
     if (batch.length > 0 || read > 0) yield { batch, read };
