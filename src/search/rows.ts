@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, readHeader } from './postings.js';
+import { ByteReader, ByteWriter, putVarint, readHeader, type ListWriter } from './postings.js';
 
 /**
  * How a segment's lists become rows of search_postings. Most tokens of a segment are rare (83 % of
@@ -91,4 +91,118 @@ export function findInBucket(row: Uint8Array, key: string): Uint8Array | undefin
     reader.offset += listLength;
   }
   return undefined;
+}
+
+/**
+ * The rows packRows makes of a segment's lists (the two must agree byte for byte), written as the lists are encoded: every
+ * row is a view of one buffer, so no list, key or bucket is allocated on its own.
+ */
+export class RowWriter {
+  bytes: Uint8Array;
+  length = 0;
+  readonly keys: string[] = [];
+  readonly #ends: number[] = [];
+  /** Where the open bucket starts, or -1. */
+  #bucket = -1;
+  #bucketKey = '';
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  add(key: string, list: ListWriter): void {
+    const size = list.byteLength;
+    // the list and, in a bucket, its key (at most 3 bytes a unit), two varints and the bucket's 0
+    this.#reserve(size + 3 * key.length + 11);
+    if (size >= SMALL_LIST_BYTES) {
+      this.#closeBucket();
+      this.length = list.writeTo(this.bytes, this.length);
+      // long positions get a row of their own (see packRows)
+      if (list.positionsLength >= SPLIT_POSITIONS_BYTES) {
+        this.#row(key, this.length - list.positionsLength);
+        this.#row(key + POSITIONS_SUFFIX, this.length);
+      } else {
+        this.#row(key, this.length);
+      }
+      return;
+    }
+    if (this.#bucket < 0) {
+      this.#bucket = this.length;
+      this.#bucketKey = key;
+      this.bytes[this.length++] = 0;
+    }
+    const bytes = this.bytes;
+    let at = putVarint(bytes, this.length, utf8Length(key));
+    at = putUtf8(bytes, at, key);
+    at = putVarint(bytes, at, size);
+    this.length = list.writeTo(bytes, at);
+    if (this.length - this.#bucket >= BUCKET_BYTES) this.#closeBucket();
+  }
+
+  /** The rows, once every list is added. */
+  rows(): Uint8Array[] {
+    this.#closeBucket();
+    const rows: Uint8Array[] = [];
+    let start = 0;
+    for (const end of this.#ends) {
+      rows.push(this.bytes.subarray(start, end));
+      start = end;
+    }
+    return rows;
+  }
+
+  #row(key: string, end: number): void {
+    this.keys.push(key);
+    this.#ends.push(end);
+  }
+
+  #closeBucket(): void {
+    if (this.#bucket < 0) return;
+    this.#row(this.#bucketKey, this.length);
+    this.#bucket = -1;
+  }
+
+  #reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    let capacity = this.bytes.length * 2;
+    while (capacity < this.length + extra) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+}
+
+/** The UTF-8 size of well-formed UTF-16 text (index tokens are: scanning splits no pair). */
+function utf8Length(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // a surrogate pair is 4 bytes for 2 units; others 1 to 3 bytes for 1
+    if (code >= 0x80) length += code >= 0xd800 && code <= 0xdfff ? 1 : code >= 0x800 ? 2 : 1;
+  }
+  return length;
+}
+
+/** Writes well-formed UTF-16 text as UTF-8 at bytes[at]; returns the offset after it. */
+function putUtf8(bytes: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      bytes[at++] = code;
+    } else if (code < 0x800) {
+      bytes[at++] = 0xc0 | (code >> 6);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      const cp = ((code - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00) + 0x10000;
+      bytes[at++] = 0xf0 | (cp >> 18);
+      bytes[at++] = 0x80 | ((cp >> 12) & 0x3f);
+      bytes[at++] = 0x80 | ((cp >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (cp & 0x3f);
+    } else {
+      bytes[at++] = 0xe0 | (code >> 12);
+      bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    }
+  }
+  return at;
 }
