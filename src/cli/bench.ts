@@ -216,6 +216,7 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
   const summary = await services.importer.importRecordsParallel(recordsOfFiles([corpus.path], fileRejections), {
     workers: IMPORT_WORKERS,
     onProgress: (done) => {
+      bulk.trimWal();
       const now = Date.now();
       if (now - lastLog < 5000 && done < options.docs) return;
       lastLog = now;

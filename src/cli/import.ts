@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       workers,
       batchSize,
       onProgress: (done) => {
+        bulk.trimWal();
         if (tty) process.stderr.write(`\r导入中… ${done} 条记录，${Math.round(done / Math.max(0.001, (Date.now() - started) / 1000))} 条/秒   `);
       },
     });

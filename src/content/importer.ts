@@ -49,7 +49,7 @@ interface Admitted {
 }
 
 export interface ImportOptions {
-  /** Called after each committed batch with the number of records read so far. */
+  /** Called after each committed batch (outside any transaction) with the number of records read so far. */
   onProgress?: (done: number) => void;
   /** Records per transaction (IMPORT_BATCH_SIZE). */
   batchSize?: number;

@@ -43,6 +43,27 @@ describe('bulk writes', () => {
     db.close();
   });
 
+  it('empties the WAL between transactions once it passes its bound, and not before', async () => {
+    const { db, path } = tempDatabase();
+    // a long interval: only trimWal can empty the WAL here
+    const bulk = beginBulkWrites(db, 60_000, 1024 * 1024);
+    const insert = db.prepare<[string]>('INSERT INTO filler (text) VALUES (?)');
+    const write = (rows: number) =>
+      db.transaction(() => {
+        for (let i = 0; i < rows; i++) insert.run('字'.repeat(1000));
+      })();
+    write(10);
+    bulk.trimWal();
+    expect(size(`${path}-wal`)).toBeGreaterThan(0);
+    write(1000);
+    expect(size(`${path}-wal`)).toBeGreaterThan(1024 * 1024);
+    bulk.trimWal();
+    expect(size(`${path}-wal`)).toBe(0);
+    await bulk.finish();
+    expect(db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 1010 });
+    db.close();
+  });
+
   it('does nothing for an in-memory database', async () => {
     const db = openDatabase(':memory:');
     await beginBulkWrites(db).finish();
