@@ -28,6 +28,16 @@ function varintLength(value: number): number {
   return v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5;
 }
 
+/** `bytes`, or a copy of its first `used` bytes twice as large as needed, with room for `extra` more. */
+export function withRoom(bytes: Uint8Array, used: number, extra: number): Uint8Array {
+  if (used + extra <= bytes.length) return bytes;
+  let capacity = bytes.length * 2;
+  while (capacity < used + extra) capacity *= 2;
+  const grown = new Uint8Array(capacity);
+  grown.set(bytes.subarray(0, used));
+  return grown;
+}
+
 /** A growable byte buffer of varints. */
 export class ByteWriter {
   bytes: Uint8Array;
@@ -39,12 +49,7 @@ export class ByteWriter {
 
   /** Makes room for `extra` more bytes. */
   reserve(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
-    while (capacity < this.length + extra) capacity *= 2;
-    const grown = new Uint8Array(capacity);
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
+    this.bytes = withRoom(this.bytes, this.length, extra);
   }
 
   varint(value: number): void {

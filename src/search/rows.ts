@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, putVarint, readHeader, type ListWriter } from './postings.js';
+import { ByteReader, ByteWriter, putVarint, readHeader, withRoom, type ListWriter } from './postings.js';
 
 /**
  * How a segment's lists become rows of search_postings. Most tokens of a segment are rare (83 % of
@@ -163,12 +163,7 @@ export class RowWriter {
   }
 
   #reserve(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
-    while (capacity < this.length + extra) capacity *= 2;
-    const grown = new Uint8Array(capacity);
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
+    this.bytes = withRoom(this.bytes, this.length, extra);
   }
 }
 
