@@ -187,6 +187,16 @@ export class ListWriter {
     return varintLength(this.#count) + varintLength(this.#last) + varintLength(this.#docs.length) + this.#docs.length + this.#positions.length;
   }
 
+  /** Entries written. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** The skip table of the list as written (see skipTable). */
+  skipTable(): Uint8Array {
+    return skipTable(this.#docs.bytes, 0, this.#count, this.#positions.length > 0);
+  }
+
   /** The size of its positions block, the list's last bytes. */
   get positionsLength(): number {
     return this.#positions.length;
@@ -218,6 +228,20 @@ function copyBytes(from: ByteWriter, to: Uint8Array, at: number): number {
 }
 
 /**
+ * Where a decoded list's positions are: in the list's own row (`whole`), or, for a long list, in
+ * chunks of POSITIONS_CHUNK_BYTES fetched when first read (rows.ts), so a query that checks a few
+ * documents of a long list copies a few chunks out of the database, not the whole block.
+ */
+export interface PositionBytes {
+  readonly whole: Uint8Array | undefined;
+  /** Chunk n of a chunked block. */
+  chunk(n: number): Uint8Array;
+}
+
+/** Positions blocks of split lists are stored in chunks of this many bytes (the last one shorter). */
+export const POSITIONS_CHUNK_BYTES = 32768;
+
+/**
  * A decoded list: documents (absolute) and frequencies; positions of entry i on demand, so a
  * phrase query decodes positions only for the documents that hold all its tokens.
  */
@@ -226,8 +250,8 @@ export interface PostingList {
   freqs: Int32Array;
   /** Positions of entry i, ascending (positional lists only). */
   positions?: (i: number) => Int32Array;
-  /** A decoded segment list's bytes and where each entry's positions start: read in place. */
-  raw?: { bytes: Uint8Array; offsets: Int32Array };
+  /** A decoded segment list's positions and where each entry's start: read in place. */
+  raw?: { source: PositionBytes; offsets: Int32Array };
 }
 
 export const EMPTY_LIST: PostingList = { docs: new Int32Array(0), freqs: new Int32Array(0) };
@@ -247,44 +271,162 @@ export function readHeader(bytes: Uint8Array): ListHeader {
   return { count, last, docsStart: reader.offset, docsEnd: reader.offset + docsLength };
 }
 
-/** Whether a positional list's row holds only its documents (positions in the next row). */
+/** Whether a positional list's row holds only its documents (positions in rows of their own). */
 export function isSplitList(bytes: Uint8Array): boolean {
   const { count, docsEnd } = readHeader(bytes);
   return count > 0 && bytes.length === docsEnd;
 }
 
-/** Decodes one segment's list, adding `base` to every document. */
-export function decodePostings(bytes: Uint8Array, base: number, positional: boolean, separatePositions?: () => Uint8Array): PostingList {
-  const { count, docsStart, docsEnd } = readHeader(bytes);
-  const docs = new Int32Array(count);
-  const freqs = new Int32Array(count);
-  const offsets = positional ? new Int32Array(count) : undefined;
-  // positions follow the documents, or (a long list split in two rows) start a row of their own
-  const split = positional && bytes.length === docsEnd && count > 0;
-  const reader = new ByteReader(bytes, docsStart);
-  let doc = base;
-  let offset = split ? 0 : docsEnd;
+/** Entries per block of a skip table. */
+export const SKIP_INTERVAL = 128;
+
+/**
+ * The skip table of a list's documents block docs[start..end) of `count` entries: for each block
+ * of SKIP_INTERVAL entries after the first, the document before it and where the block starts in
+ * the documents block and in the positions block, as varint gaps after a block count. With it a
+ * query that needs a few documents of a long list decodes only the blocks that may hold them.
+ */
+export function skipTable(docs: Uint8Array, start: number, count: number, positional: boolean): Uint8Array {
+  const blocks = Math.ceil(count / SKIP_INTERVAL);
+  const out = new ByteWriter(blocks * 9 + 5);
+  out.varint(blocks);
+  const reader = new ByteReader(docs, start);
+  let doc = 0;
+  let positions = 0;
+  let lastDoc = 0;
+  let lastAt = start;
+  let lastPositions = 0;
   for (let i = 0; i < count; i++) {
+    if (i > 0 && i % SKIP_INTERVAL === 0) {
+      out.varint(doc - lastDoc);
+      out.varint(reader.offset - lastAt);
+      out.varint(positions - lastPositions);
+      lastDoc = doc;
+      lastAt = reader.offset;
+      lastPositions = positions;
+    }
     doc += reader.varint();
-    docs[i] = doc;
-    freqs[i] = reader.varint();
-    if (offsets) {
-      offsets[i] = offset;
-      offset += reader.varint();
+    reader.varint();
+    if (positional) positions += reader.varint();
+  }
+  return out.result();
+}
+
+/** A decoded skip table: block b starts after document before[b], at docsAt[b] and positionsAt[b]. */
+export interface Skips {
+  before: Int32Array;
+  docsAt: Int32Array;
+  positionsAt: Int32Array;
+}
+
+export function readSkips(bytes: Uint8Array): Skips {
+  const reader = new ByteReader(bytes);
+  const blocks = reader.varint();
+  const skips = { before: new Int32Array(blocks), docsAt: new Int32Array(blocks), positionsAt: new Int32Array(blocks) };
+  for (let b = 1; b < blocks; b++) {
+    skips.before[b] = skips.before[b - 1]! + reader.varint();
+    skips.docsAt[b] = skips.docsAt[b - 1]! + reader.varint();
+    skips.positionsAt[b] = skips.positionsAt[b - 1]! + reader.varint();
+  }
+  return skips;
+}
+
+/** Where a list's positions are read from: its own row, or chunks of a split list. */
+function positionBytes(bytes: Uint8Array, split: boolean, chunks: ((n: number) => Uint8Array) | undefined): PositionBytes {
+  if (!split) return { whole: bytes, chunk: () => bytes };
+  if (!chunks) throw new Error('positions of a split list were not given');
+  const fetched = new Map<number, Uint8Array>();
+  return {
+    whole: undefined,
+    chunk(n) {
+      let chunk = fetched.get(n);
+      if (!chunk) fetched.set(n, (chunk = chunks(n)));
+      return chunk;
+    },
+  };
+}
+
+/**
+ * Decodes one segment's list, adding `base` to every document. `chunks(n)` fetches chunk n of the
+ * positions of a split list (see rows.ts).
+ */
+export function decodePostings(bytes: Uint8Array, base: number, positional: boolean, chunks?: (n: number) => Uint8Array): PostingList {
+  return decodeWithin(bytes, base, positional, undefined, undefined, chunks);
+}
+
+/**
+ * Decodes the entries of one segment's list whose documents are in `within` (absolute, ascending;
+ * every entry when undefined), reading only the blocks of the skip table that may hold them.
+ */
+export function decodeWithin(
+  bytes: Uint8Array,
+  base: number,
+  positional: boolean,
+  skips: Skips | undefined,
+  within: Int32Array | undefined,
+  chunks?: (n: number) => Uint8Array,
+): PostingList {
+  const { count, docsStart, docsEnd } = readHeader(bytes);
+  const capacity = within ? Math.min(count, within.length) : count;
+  const docs = new Int32Array(capacity);
+  const freqs = new Int32Array(capacity);
+  const offsets = positional ? new Int32Array(capacity) : undefined;
+  // positions follow the documents, or (a long list) are in chunk rows of their own
+  const split = positional && bytes.length === docsEnd && count > 0;
+  const positionsStart = split ? 0 : docsEnd;
+  let n = 0;
+  if (!within) {
+    const reader = new ByteReader(bytes, docsStart);
+    let doc = base;
+    let offset = positionsStart;
+    for (let i = 0; i < count; i++) {
+      doc += reader.varint();
+      docs[i] = doc;
+      freqs[i] = reader.varint();
+      if (offsets) {
+        offsets[i] = offset;
+        offset += reader.varint();
+      }
+    }
+    n = count;
+  } else {
+    const blocks = skips ? skips.before.length : 1;
+    const reader = new ByteReader(bytes, docsStart);
+    let w = 0;
+    let b = 0;
+    while (w < within.length && b < blocks) {
+      const target = within[w]! - base;
+      // the last block starting before the wanted document
+      while (b + 1 < blocks && skips!.before[b + 1]! < target) b++;
+      reader.offset = docsStart + (skips ? skips.docsAt[b]! : 0);
+      let doc = skips ? skips.before[b]! : 0;
+      let offset = positionsStart + (skips ? skips.positionsAt[b]! : 0);
+      const end = skips ? Math.min(count, (b + 1) * SKIP_INTERVAL) : count;
+      for (let i = b * SKIP_INTERVAL; i < end && w < within.length; i++) {
+        doc += reader.varint();
+        const frequency = reader.varint();
+        const length = offsets ? reader.varint() : 0;
+        while (w < within.length && within[w]! - base < doc) w++;
+        if (w < within.length && within[w]! - base === doc) {
+          docs[n] = doc + base;
+          freqs[n] = frequency;
+          if (offsets) offsets[n] = offset;
+          n++;
+          w++;
+        }
+        offset += length;
+      }
+      b++;
     }
   }
-  if (!offsets) return { docs, freqs };
-  let block: Uint8Array | undefined = split ? undefined : bytes;
-  const raw = {
-    get bytes(): Uint8Array {
-      if (block) return block;
-      if (!separatePositions) throw new Error('positions of a split list were not given');
-      return (block = separatePositions());
-    },
-    offsets,
+  if (!offsets) return { docs: docs.subarray(0, n), freqs: freqs.subarray(0, n) };
+  const list: PostingList = {
+    docs: docs.subarray(0, n),
+    freqs: freqs.subarray(0, n),
+    raw: { source: positionBytes(bytes, split, chunks), offsets: offsets.subarray(0, n) },
+    positions: (i) => positionsInto(list, i, new Int32Array(list.freqs[i]!)),
   };
-  const positions = (i: number) => positionsInto({ docs, freqs, raw }, i, new Int32Array(freqs[i]!));
-  return { docs, freqs, positions, raw };
+  return list;
 }
 
 /** Decodes entry i's positions into `into` (grown when short); returns the array written. */
@@ -293,9 +435,28 @@ export function positionsInto(list: PostingList, i: number, into: Int32Array): I
   if (!raw) return list.positions!(i);
   const count = list.freqs[i]!;
   const out = count <= into.length ? into : new Int32Array(count * 2);
-  const reader = new ByteReader(raw.bytes, raw.offsets[i]!);
+  const start = raw.offsets[i]!;
+  const { source } = raw;
+  // varints read inline: this runs for every position a phrase query checks
+  let chunkNumber = source.whole ? 0 : Math.floor(start / POSITIONS_CHUNK_BYTES);
+  let bytes = source.whole ?? source.chunk(chunkNumber);
+  let at = source.whole ? start : start - chunkNumber * POSITIONS_CHUNK_BYTES;
   let position = 0;
-  for (let k = 0; k < count; k++) out[k] = position += reader.varint();
+  for (let k = 0; k < count; k++) {
+    let value = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      if (at === bytes.length) {
+        bytes = source.chunk(++chunkNumber);
+        at = 0;
+      }
+      byte = bytes[at++]!;
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte >= 0x80);
+    out[k] = position += value >>> 0;
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, putVarint, readHeader, withRoom, type ListWriter } from './postings.js';
+import { ByteReader, ByteWriter, POSITIONS_CHUNK_BYTES, putVarint, readHeader, skipTable, withRoom, type ListWriter } from './postings.js';
 
 /**
  * How a segment's lists become rows of search_postings. Most tokens of a segment are rare (83 % of
@@ -6,15 +6,28 @@ import { ByteReader, ByteWriter, putVarint, readHeader, withRoom, type ListWrite
  * bytes, the cost of writing a segment. Lists under SMALL_LIST_BYTES that are neighbours in key
  * order share a bucket row keyed by its first token: a lookup reads the row with the greatest key
  * ≤ the token. A bucket starts with a 0 byte (a list never does: its first varint is a count ≥ 1),
- * then per entry: key length, UTF-8 key, list length, list. Long positions blocks get a row of
- * their own (see packRows). Pure.
+ * then per entry: key length, UTF-8 key, list length, list. Long positions blocks are stored in
+ * chunk rows of their own, and long positional lists get a skip table row (see packRows). Pure.
  */
 
 export const SMALL_LIST_BYTES = 64;
-/** Positions blocks from this size are stored in a row of their own, keyed key + POSITIONS_SUFFIX. */
+/** Positions blocks from this size are stored in chunk rows of their own (positionsKey). */
 export const SPLIT_POSITIONS_BYTES = 4096;
-/** Sorts right after its key and before any longer key (tokens hold no control characters). */
+/** Positional lists of this many entries get a skip table row (postings.ts skipTable). */
+export const SKIP_MIN_ENTRIES = 1024;
+/** Auxiliary rows sort right after their key and before any longer key (tokens hold no control characters). */
 export const POSITIONS_SUFFIX = '\u0001';
+export const SKIP_SUFFIX = '\u0002';
+
+/** The row key of chunk n of a split list's positions (fixed width, so chunks sort in order). */
+export function positionsKey(key: string, chunk: number): string {
+  return `${key}${POSITIONS_SUFFIX}${String(chunk).padStart(6, '0')}`;
+}
+
+/** Whether a row holds a positions chunk or a skip table rather than a key's list or a bucket. */
+export function isAuxiliaryKey(rowKey: string): boolean {
+  return rowKey.includes(POSITIONS_SUFFIX) || rowKey.endsWith(SKIP_SUFFIX);
+}
 export const BUCKET_BYTES = 4096;
 
 const utf8 = new TextEncoder();
@@ -35,15 +48,19 @@ export function* packRows(entries: Iterable<{ key: string; list: Uint8Array }>):
   for (const { key, list } of entries) {
     if (list.length >= SMALL_LIST_BYTES) {
       yield* flush();
-      const { docsEnd } = readHeader(list);
+      const { count, docsStart, docsEnd } = readHeader(list);
       if (list.length - docsEnd >= SPLIT_POSITIONS_BYTES) {
-        // a long list keeps its positions in the next row: a query that needs only documents
-        // (single tokens, counts) then never copies them out of the database
+        // a long list keeps its positions in chunk rows: a query that needs only documents
+        // (single tokens, counts) never copies them out of the database, and one that checks a
+        // few documents copies only their chunks
         yield { key, data: list.subarray(0, docsEnd) };
-        yield { key: key + POSITIONS_SUFFIX, data: list.subarray(docsEnd) };
+        for (let at = docsEnd, n = 0; at < list.length; at += POSITIONS_CHUNK_BYTES, n++) {
+          yield { key: positionsKey(key, n), data: list.subarray(at, Math.min(list.length, at + POSITIONS_CHUNK_BYTES)) };
+        }
       } else {
         yield { key, data: list };
       }
+      if (list.length > docsEnd && count >= SKIP_MIN_ENTRIES) yield { key: key + SKIP_SUFFIX, data: skipTable(list, docsStart, count, true) };
       continue;
     }
     if (!bucket) {
@@ -112,20 +129,29 @@ export class RowWriter {
 
   add(key: string, list: ListWriter): void {
     const size = list.byteLength;
-    // the list and, in a bucket, its key (at most 3 bytes a unit), two varints and the bucket's 0
-    this.#reserve(size + 3 * key.length + 11);
     if (size >= SMALL_LIST_BYTES) {
+      // long lists: positions in chunk rows, a skip table (see packRows)
+      const skips = list.positionsLength > 0 && list.count >= SKIP_MIN_ENTRIES ? list.skipTable() : undefined;
+      this.#reserve(size + (skips?.length ?? 0));
       this.#closeBucket();
       this.length = list.writeTo(this.bytes, this.length);
-      // long positions get a row of their own (see packRows)
-      if (list.positionsLength >= SPLIT_POSITIONS_BYTES) {
-        this.#row(key, this.length - list.positionsLength);
-        this.#row(key + POSITIONS_SUFFIX, this.length);
+      const positions = list.positionsLength;
+      if (positions >= SPLIT_POSITIONS_BYTES) {
+        const start = this.length - positions;
+        this.#row(key, start);
+        for (let at = start, n = 0; at < this.length; at += POSITIONS_CHUNK_BYTES, n++) this.#row(positionsKey(key, n), Math.min(this.length, at + POSITIONS_CHUNK_BYTES));
       } else {
         this.#row(key, this.length);
       }
+      if (skips) {
+        this.bytes.set(skips, this.length);
+        this.length += skips.length;
+        this.#row(key + SKIP_SUFFIX, this.length);
+      }
       return;
     }
+    // the list and its key (at most 3 bytes a unit), two varints and the bucket's 0
+    this.#reserve(size + 3 * key.length + 11);
     if (this.#bucket < 0) {
       this.#bucket = this.length;
       this.#bucketKey = key;

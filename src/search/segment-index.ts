@@ -10,6 +10,7 @@ import {
   matchPhrase,
   subtractDocs,
   unionDocs,
+  unionLists,
   unionMatches,
   type PhraseMatches,
 } from './list-ops.js';
@@ -17,7 +18,7 @@ import type { PostingList } from './postings.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
 import { buildSegment, normalizeFields, NS, TAG_BASE, WEIGHTS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
 import { CharClass, classOf } from './chars.js';
-import { SegmentStore } from './segment-store.js';
+import { SegmentStore, type ListRef } from './segment-store.js';
 import { termPhrase, type TermPhrase } from './tokenize.js';
 
 /**
@@ -60,6 +61,27 @@ interface TermMatches {
 function isSingleCjk(token: string): boolean {
   const cp = token.codePointAt(0)!;
   return token.length === (cp > 0xffff ? 2 : 1) && classOf(cp) === CharClass.Cjk;
+}
+
+/**
+ * The decoded lists of a phrase's tokens in one segment (each token's prefix expansions united):
+ * the token with the fewest entries is decoded whole, each next one only where the documents so far
+ * hold it, so a rare phrase of common tokens decodes a few blocks of their long lists. Null when
+ * no document holds every token.
+ */
+function narrowedLists(refs: ListRef[][]): PostingList[] | null {
+  const sizes = refs.map((expansions) => expansions.reduce((sum, ref) => sum + ref.count, 0));
+  const order = refs.map((_, j) => j).sort((a, b) => sizes[a]! - sizes[b]!);
+  const lists: PostingList[] = new Array(refs.length);
+  let within: Int32Array | undefined;
+  for (const j of order) {
+    const decoded = refs[j]!.map((ref) => (within ? ref.decodeWithin(within) : ref.decode()));
+    const list = decoded.length === 1 ? decoded[0]! : unionLists(decoded);
+    if (list.docs.length === 0) return null;
+    lists[j] = list;
+    within = list.docs;
+  }
+  return lists;
 }
 
 function concatMatches(parts: PhraseMatches[]): PhraseMatches {
@@ -163,13 +185,16 @@ export class SegmentSearchIndex implements SearchIndex {
     }
     const ns = head ? NS.head : NS.body;
     const positions = head || tokens.length > 1;
+    const last = tokens.length - 1;
     segments: for (const segment of this.#store.segments) {
-      const lists: PostingList[] = [];
+      const refs: ListRef[][] = [];
       for (let j = 0; j < tokens.length; j++) {
-        const list = this.#store.list(segment, ns + tokens[j]!, phrase.prefix && j === tokens.length - 1);
-        if (!list || list.docs.length === 0) continue segments;
-        lists.push(list);
+        const found = this.#store.refs(segment, ns + tokens[j]!, phrase.prefix && j === last);
+        if (found.length === 0) continue segments;
+        refs.push(found);
       }
+      const lists = narrowedLists(refs);
+      if (!lists) continue;
       parts.push(positions ? matchPhrase(lists, TAG_BASE, head ? headWeight : bodyWeight) : countedMatches(lists[0]!, WEIGHTS.body));
     }
     return concatMatches(parts);

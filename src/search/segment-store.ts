@@ -1,7 +1,7 @@
 import type { Db } from '../db/open.js';
-import { concatLists, concatPostings, decodePostings, isSplitList, type PostingList } from './postings.js';
+import { concatLists, concatPostings, decodeWithin, isSplitList, readHeader, readSkips, type PostingList, type Skips } from './postings.js';
 import { unionLists } from './list-ops.js';
-import { bucketEntries, findInBucket, isBucket, packRows, POSITIONS_SUFFIX } from './rows.js';
+import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, POSITIONS_SUFFIX, SKIP_MIN_ENTRIES, SKIP_SUFFIX } from './rows.js';
 import { compareKeys, NS, type BuiltSegment } from './segment-builder.js';
 
 /**
@@ -14,6 +14,20 @@ import { compareKeys, NS, type BuiltSegment } from './segment-builder.js';
 export const MERGE_FACTOR = 10;
 const PREFIX_END = '\u{10FFFF}';
 const MERGE_PAGE_ROWS = 256;
+
+/** Whether a key's lists hold positions (the character and facet namespaces count only). */
+function isPositionalKey(key: string): boolean {
+  return key[0] !== NS.bodyChar && key[0] !== NS.facet;
+}
+
+/** One key's list in one segment, found but not decoded. */
+export interface ListRef {
+  /** Entries in the list. */
+  count: number;
+  decode(): PostingList;
+  /** Only the entries whose documents are in `docs` (absolute, ascending). */
+  decodeWithin(docs: Int32Array): PostingList;
+}
 
 export interface SegmentInfo {
   id: number;
@@ -111,7 +125,10 @@ export class SegmentStore {
       floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
         'SELECT token, data FROM search_postings WHERE segment = ? AND token <= ? ORDER BY token DESC LIMIT 1',
       ),
-      positionsRow: db.prepare<[number, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token = ?').pluck(),
+      auxiliaryRow: db.prepare<[number, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token = ?').pluck(),
+      positionChunks: db
+        .prepare<[number, string, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token > ? AND token < ? ORDER BY token')
+        .pluck(),
       rowsBetween: db.prepare<[number, string, string], { token: string; data: Buffer }>(
         'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? AND token < ?',
       ),
@@ -200,7 +217,7 @@ export class SegmentStore {
     for (;;) {
       const rows = this.#stmts.mergePage.all(segment.id, after, MERGE_PAGE_ROWS);
       for (const row of rows) {
-        if (row.token.endsWith(POSITIONS_SUFFIX)) continue;
+        if (isAuxiliaryKey(row.token)) continue;
         if (isBucket(row.data)) yield* bucketEntries(row.data);
         else yield { key: row.token, list: this.#wholeList(segment, row.token, row.data) };
       }
@@ -209,14 +226,17 @@ export class SegmentStore {
     }
   }
 
-  /** A list row with its positions row joined back on, when it was split in two. */
+  /** A list row with its positions chunks joined back on, when it was split. */
   #wholeList(segment: SegmentInfo, key: string, data: Uint8Array): Uint8Array {
-    const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
-    if (!positional || !isSplitList(data)) return data;
-    const positions = this.#stmts.positionsRow.get(segment.id, key + POSITIONS_SUFFIX)!;
-    const whole = new Uint8Array(data.length + positions.length);
+    if (!isPositionalKey(key) || !isSplitList(data)) return data;
+    const chunks = this.#stmts.positionChunks.all(segment.id, key + POSITIONS_SUFFIX, key + SKIP_SUFFIX);
+    const whole = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, data.length));
     whole.set(data);
-    whole.set(positions, data.length);
+    let at = data.length;
+    for (const chunk of chunks) {
+      whole.set(chunk, at);
+      at += chunk.length;
+    }
     return whole;
   }
 
@@ -289,33 +309,56 @@ export class SegmentStore {
 
   // --- reading postings --------------------------------------------------------------------------
 
-  list(segment: SegmentInfo, key: string, prefix: boolean): PostingList | undefined {
-    const positional = key[0] !== NS.bodyChar && key[0] !== NS.facet;
-    const decode = (bytes: Uint8Array, rowKey: string) =>
-      decodePostings(bytes, segment.base, positional, () => this.#stmts.positionsRow.get(segment.id, rowKey + POSITIONS_SUFFIX)!);
-    // (a positions row is never the row of a key: its bytes are no list, and may start with 0)
+  /**
+   * The lists of `key` in one segment (every key starting with it when `prefix`), read from their
+   * rows but not decoded: a phrase query decodes the shortest first and only the entries of the
+   * others that can still match.
+   */
+  refs(segment: SegmentInfo, key: string, prefix: boolean): ListRef[] {
     const floor = this.#stmts.floorRow.get(segment.id, key);
     if (!prefix) {
-      if (!floor || floor.token.endsWith(POSITIONS_SUFFIX)) return undefined;
+      // (an auxiliary row is never the row of a key: its bytes are no list)
+      if (!floor || isAuxiliaryKey(floor.token)) return [];
       if (isBucket(floor.data)) {
         const bytes = findInBucket(floor.data, key);
-        return bytes ? decode(bytes, key) : undefined;
+        return bytes ? [this.#ref(segment, key, bytes)] : [];
       }
-      return floor.token === key ? decode(floor.data, key) : undefined;
+      return floor.token === key ? [this.#ref(segment, key, floor.data)] : [];
     }
     // every key starting with `key`: in the bucket at or before it, and in the rows after it
-    const lists: PostingList[] = [];
+    const refs: ListRef[] = [];
     const collect = (row: { token: string; data: Buffer }) => {
-      if (row.token.endsWith(POSITIONS_SUFFIX)) return;
+      if (isAuxiliaryKey(row.token)) return;
       if (!isBucket(row.data)) {
-        if (row.token.startsWith(key)) lists.push(decode(row.data, row.token));
+        if (row.token.startsWith(key)) refs.push(this.#ref(segment, row.token, row.data));
         return;
       }
-      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) lists.push(decode(entry.list, entry.key));
+      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) refs.push(this.#ref(segment, entry.key, entry.list));
     };
     if (floor) collect(floor);
     for (const row of this.#stmts.rowsBetween.all(segment.id, key, key + PREFIX_END)) collect(row);
-    return lists.length > 0 ? unionLists(lists) : undefined;
+    return refs;
+  }
+
+  #ref(segment: SegmentInfo, key: string, bytes: Uint8Array): ListRef {
+    const positional = isPositionalKey(key);
+    const { count } = readHeader(bytes);
+    const chunks = (n: number) => this.#stmts.auxiliaryRow.get(segment.id, positionsKey(key, n))!;
+    let skips: Skips | undefined;
+    return {
+      count,
+      decode: () => decodeWithin(bytes, segment.base, positional, undefined, undefined, chunks),
+      decodeWithin: (docs) => {
+        if (positional && count >= SKIP_MIN_ENTRIES) skips ??= readSkips(this.#stmts.auxiliaryRow.get(segment.id, key + SKIP_SUFFIX)!);
+        return decodeWithin(bytes, segment.base, positional, skips, docs, chunks);
+      },
+    };
+  }
+
+  list(segment: SegmentInfo, key: string, prefix: boolean): PostingList | undefined {
+    const refs = this.refs(segment, key, prefix);
+    if (refs.length === 0) return undefined;
+    return refs.length === 1 ? refs[0]!.decode() : unionLists(refs.map((ref) => ref.decode()));
   }
 
   /** Documents of one counted key over every segment. */

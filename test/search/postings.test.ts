@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchPhrase, unionLists } from '../../src/search/list-ops.js';
-import { concatPostings, decodePostings, ListWriter, type PostingList } from '../../src/search/postings.js';
-import { bucketEntries, findInBucket, isBucket, packRows, POSITIONS_SUFFIX } from '../../src/search/rows.js';
+import { concatPostings, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, skipTable, type PostingList } from '../../src/search/postings.js';
+import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
 
 /** A positional list of the given documents, each with positions. */
@@ -62,33 +62,65 @@ describe('posting lists', () => {
 });
 
 describe('rows of a segment', () => {
-  it('put small lists in buckets, long ones alone, and very long positions in a row of their own', () => {
+  it('put small lists in buckets, long ones alone, and long positions in chunk rows with a skip table', () => {
     const small = Array.from({ length: 300 }, (_, i) => ({ key: `b${String(i).padStart(4, '0')}`, list: encode([[i, [i]]]) }));
-    const long = encode(Array.from({ length: 3000 }, (_, i): [number, number[]] => [i * 2, [1, 50, 900]]));
+    // 20,000 entries of 3 positions (4 bytes): 80 KB of positions, three chunks
+    const long = encode(Array.from({ length: 20000 }, (_, i): [number, number[]] => [i * 2, [1, 50, 900]]));
     const entries = [...small.slice(0, 150), { key: 'b0149z', list: long }, ...small.slice(150)];
     const rows = [...packRows(entries)];
     expect(rows.length).toBeLessThan(entries.length);
     const longRows = rows.filter((r) => r.key.startsWith('b0149z'));
-    expect(longRows.map((r) => r.key)).toEqual(['b0149z', `b0149z${POSITIONS_SUFFIX}`]);
+    const chunkCount = Math.ceil((long.length - readHeader(long).docsEnd) / POSITIONS_CHUNK_BYTES);
+    expect(chunkCount).toBe(3);
+    expect(longRows.map((r) => r.key)).toEqual(['b0149z', positionsKey('b0149z', 0), positionsKey('b0149z', 1), positionsKey('b0149z', 2), `b0149z${SKIP_SUFFIX}`]);
+    expect(longRows.slice(1).every((r) => isAuxiliaryKey(r.key))).toBe(true);
     // every small key is found in the bucket that is the greatest row key at or before it
-    const sorted = rows.filter((r) => !r.key.endsWith(POSITIONS_SUFFIX));
+    const sorted = rows.filter((r) => !isAuxiliaryKey(r.key));
     for (const { key, list } of small) {
       const floor = sorted.filter((r) => r.key <= key).at(-1)!;
       expect(isBucket(floor.data)).toBe(true);
       expect(Array.from(findInBucket(floor.data, key)!)).toEqual(Array.from(list));
     }
     expect(rows.filter((r) => isBucket(r.data)).flatMap((r) => [...bucketEntries(r.data)].map((e) => e.key))).toEqual(small.map((s) => s.key));
-    // the split list decodes with its positions fetched from the second row
+    // the split list decodes with its positions fetched a chunk at a time, only when read
     const docsRow = longRows[0]!.data;
-    let fetched = 0;
-    const decoded = decodePostings(docsRow, 0, true, () => {
-      fetched++;
-      return longRows[1]!.data;
-    });
-    expect(decoded.docs.length).toBe(3000);
-    expect(fetched).toBe(0);
-    expect(Array.from(decoded.positions!(1234))).toEqual([1, 50, 900]);
-    expect(fetched).toBe(1);
+    const fetched: number[] = [];
+    const chunk = (n: number) => {
+      fetched.push(n);
+      return longRows[1 + n]!.data;
+    };
+    const decoded = decodePostings(docsRow, 0, true, chunk);
+    expect(decoded.docs.length).toBe(20000);
+    expect(fetched).toEqual([]);
+    expect(Array.from(decoded.positions!(12345))).toEqual([1, 50, 900]);
+    expect(fetched).toEqual([1]);
+    // every entry, including those that straddle two chunks
+    for (let i = 0; i < 20000; i += 7) expect(Array.from(decoded.positions!(i))).toEqual([1, 50, 900]);
+    expect(new Set(fetched)).toEqual(new Set([0, 1, 2]));
+    // and the skip table finds entries without decoding the whole list
+    const within = Int32Array.from([0, 2, 3, 25000, 39998]);
+    const narrowed = decodeWithin(docsRow, 0, true, readSkips(longRows[4]!.data), within, chunk);
+    expect(Array.from(narrowed.docs)).toEqual([0, 2, 25000, 39998]);
+    expect(Array.from(narrowed.positions!(3))).toEqual([1, 50, 900]);
+  });
+
+  it('decode within a set of documents exactly the entries a whole decode holds for them', () => {
+    const manyEntries = fc
+      .uniqueArray(fc.integer({ min: 0, max: 40000 }), { minLength: 1, maxLength: 3000 })
+      .chain((docs) => fc.tuple(fc.constant([...docs].sort((a, b) => a - b)), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: docs.length, maxLength: docs.length })));
+    fc.assert(
+      fc.property(manyEntries, fc.uniqueArray(fc.integer({ min: 0, max: 40500 }), { maxLength: 200 }), fc.integer({ min: 0, max: 100 }), ([docs, counts], wanted, base) => {
+        const list = encode(docs.map((doc, i) => [doc, Array.from({ length: counts[i]! }, (_, k) => doc % 97 + k * 3)]));
+        const { count, docsStart } = readHeader(list);
+        const skips = readSkips(skipTable(list, docsStart, count, true));
+        const within = Int32Array.from(wanted.map((doc) => doc + base).sort((a, b) => a - b));
+        const whole = decodePostings(list, base, true);
+        const expected = materialize(whole).filter(([doc]) => within.includes(doc));
+        expect(materialize(decodeWithin(list, base, true, skips, within))).toEqual(expected);
+        expect(materialize(decodeWithin(list, base, true, undefined, within))).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -99,11 +131,12 @@ describe('segment builder rows', () => {
     const entries: Array<{ key: string; list: Uint8Array }> = [];
     rowKeys.forEach((key, i) => {
       const row = rows[i]!;
-      if (key.endsWith(POSITIONS_SUFFIX)) return;
+      if (isAuxiliaryKey(key)) return;
       if (isBucket(row)) entries.push(...bucketEntries(row));
       else {
-        const positions = byKey.get(key + POSITIONS_SUFFIX);
-        entries.push({ key, list: positions ? Uint8Array.from([...row, ...positions]) : row });
+        const chunks: number[] = [];
+        for (let n = 0; byKey.has(positionsKey(key, n)); n++) chunks.push(...byKey.get(positionsKey(key, n))!);
+        entries.push({ key, list: Uint8Array.from([...row, ...chunks]) });
       }
     });
     return entries;
@@ -116,10 +149,12 @@ describe('segment builder rows', () => {
     const text = fc.array(word, { maxLength: 40 }).map((words) => words.join(''));
     const doc = fc.record({ title: text, tags: fc.array(text, { maxLength: 3 }), summary: text, body: text });
     fc.assert(
-      fc.property(fc.array(doc, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 6000 }), (docs, repeat) => {
-        // one long document makes lists long enough for rows of their own and split positions
+      fc.property(fc.array(doc, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 20000 }), fc.integer({ min: 0, max: 1300 }), (docs, repeat, fillers) => {
+        // one long document makes lists long enough for rows of their own and positions chunks,
+        // and many short ones lists of enough entries for a skip table
         const long = { title: '长文', tags: [], summary: '', body: '容器网络'.repeat(repeat) };
-        const built = buildSegment([...docs, long].map((fields, i) => ({ fields: normalizeFields(fields), categoryId: 1 + (i % 3), tagIds: [i] })));
+        const filler = Array.from({ length: fillers }, () => ({ title: '容器', tags: [], summary: '', body: '网络 docker' }));
+        const built = buildSegment([...docs, ...filler, long].map((fields, i) => ({ fields: normalizeFields(fields), categoryId: 1 + (i % 3), tagIds: [i] })));
         const packed = [...packRows(entriesOf(built.rowKeys, built.rows))];
         expect(built.rowKeys).toEqual(packed.map((row) => row.key));
         built.rows.forEach((row, i) => expect(Buffer.from(row).equals(Buffer.from(packed[i]!.data))).toBe(true));
