@@ -1,4 +1,4 @@
-import { EMPTY_LIST, positionsInto, type PostingList } from './postings.js';
+import { EMPTY_LIST, keepFollowed, positionsInto, type PostingList } from './postings.js';
 
 /**
  * Operations on decoded lists that queries are built from: uniting prefix expansions, matching
@@ -125,11 +125,10 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
   const out = { docs: new Int32Array(size), weights: new Float64Array(size), zones: new Uint8Array(size) };
   let n = 0;
   const cursor = new Int32Array(k);
-  // positions are decoded into one scratch array per token, not a new array per document
-  const scratch: Int32Array[] = Array.from({ length: k }, () => new Int32Array(64));
-  // tokens in order of their lists' lengths: the rarest tokens filter first
-  const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => lists[a]!.docs.length - lists[b]!.docs.length);
+  // the starting token's positions are decoded into one scratch array, not a new array per document
+  let scratch: Int32Array = new Int32Array(64);
   let starts = new Int32Array(64);
+  const byFrequency = new Int32Array(k);
   outer: for (let i = 0; i < size; i++) {
     const doc = lead.docs[i]!;
     for (let j = 0; j < k; j++) {
@@ -143,24 +142,27 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
       if (c >= docs.length) break outer;
       if (docs[c] !== doc) continue outer;
     }
-    // Starts that survive every token so far, checked one token at a time from the rarest:
-    // most candidates of a rare phrase fail after one or two tokens, and the positions of the
-    // remaining tokens are then never decoded.
-    const firstToken = order[0]!;
-    const got = positionsInto(lists[firstToken]!, cursor[firstToken]!, scratch[firstToken]!);
-    if (got.length > scratch[firstToken]!.length) scratch[firstToken] = got;
+    // Tokens in order of how often they occur in this document: the rarest gives the candidate
+    // starts, and each next one keeps those it follows, decoding its positions only as far as
+    // needed. Most candidates of a rare phrase fail after one or two tokens.
+    for (let j = 0; j < k; j++) {
+      const frequency = lists[j]!.freqs[cursor[j]!]!;
+      let at = j;
+      while (at > 0 && lists[byFrequency[at - 1]!]!.freqs[cursor[byFrequency[at - 1]!]!]! > frequency) {
+        byFrequency[at] = byFrequency[at - 1]!;
+        at--;
+      }
+      byFrequency[at] = j;
+    }
+    const firstToken = byFrequency[0]!;
+    const got = positionsInto(lists[firstToken]!, cursor[firstToken]!, scratch);
+    if (got.length > scratch.length) scratch = got;
     let alive = lists[firstToken]!.freqs[cursor[firstToken]!]!;
     if (starts.length < alive) starts = new Int32Array(alive * 2);
     for (let p = 0; p < alive; p++) starts[p] = got[p]! - firstToken;
     for (let o = 1; o < k && alive > 0; o++) {
-      const j = order[o]!;
-      const list = lists[j]!;
-      const held = positionsInto(list, cursor[j]!, scratch[j]!);
-      if (held.length > scratch[j]!.length) scratch[j] = held;
-      const count = list.freqs[cursor[j]!]!;
-      let kept = 0;
-      for (let p = 0; p < alive; p++) if (indexOf(held, starts[p]! + j, count) >= 0) starts[kept++] = starts[p]!;
-      alive = kept;
+      const j = byFrequency[o]!;
+      alive = keepFollowed(lists[j]!, cursor[j]!, starts, alive, j);
     }
     let weight = 0;
     let zones = 0;

@@ -461,6 +461,57 @@ export function positionsInto(list: PostingList, i: number, into: Int32Array): I
 }
 
 /**
+ * Keeps the starts[0..alive) (ascending) for which entry i holds position start + shift; returns
+ * how many are kept (moved to the front). Positions are decoded only as far as the last start
+ * needs, without an array: this is the inner loop of phrase queries on common tokens.
+ */
+export function keepFollowed(list: PostingList, i: number, starts: Int32Array, alive: number, shift: number): number {
+  const raw = list.raw;
+  const count = list.freqs[i]!;
+  if (!raw) {
+    const held = list.positions!(i);
+    let kept = 0;
+    let c = 0;
+    for (let p = 0; p < alive; p++) {
+      const wanted = starts[p]! + shift;
+      while (c < count && held[c]! < wanted) c++;
+      if (c < count && held[c] === wanted) starts[kept++] = starts[p]!;
+    }
+    return kept;
+  }
+  const start = raw.offsets[i]!;
+  const { source } = raw;
+  let chunkNumber = source.whole ? 0 : Math.floor(start / POSITIONS_CHUNK_BYTES);
+  let bytes = source.whole ?? source.chunk(chunkNumber);
+  let at = source.whole ? start : start - chunkNumber * POSITIONS_CHUNK_BYTES;
+  let position = 0;
+  let read = 0;
+  let kept = 0;
+  for (let p = 0; p < alive; p++) {
+    const wanted = starts[p]! + shift;
+    while (read < count && (read === 0 || position < wanted)) {
+      let value = 0;
+      let bit = 0;
+      let byte: number;
+      do {
+        if (at === bytes.length) {
+          bytes = source.chunk(++chunkNumber);
+          at = 0;
+        }
+        byte = bytes[at++]!;
+        value |= (byte & 0x7f) << bit;
+        bit += 7;
+      } while (byte >= 0x80);
+      position += value >>> 0;
+      read++;
+    }
+    if (read > 0 && position === wanted) starts[kept++] = starts[p]!;
+    else if (read >= count && position < wanted) break;
+  }
+  return kept;
+}
+
+/**
  * Concatenates lists of neighbouring segments into one list relative to the first segment's base.
  * `parts` are in document order, each with the base of its segment. Only the seam is re-encoded.
  */
