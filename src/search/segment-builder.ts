@@ -14,12 +14,17 @@ import { SPACE_TOKEN, symbolToken } from './tokenize.js';
  *   H  head CJK characters, positional (single-character terms, with the same positions);
  *   b  body (summary, then body), positional, the two fields a position apart;
  *   B  body CJK characters, counted (frequency only: a single character needs no phrase check);
- *   f  facets, counted: fc<category id>, ft<tag id>.
+ *   f  facets, counted: fc<category id>, ft<tag id>;
+ *   p  head symbol pairs, q  body symbol pairs, positional: every two neighbouring tokens that are
+ *      words or symbols, one of them a symbol, as one token at the first one's position (c+ ++ for
+ *      c++, node. .js for node.js). A Latin term with symbols is a phrase of its pairs, so c++ or
+ *      node.js reads the lists of those pairs, not the list of every "+" or "." (tokenize.ts
+ *      symbolPairs); pairs take no position of their own.
  * The tokens are those of scanTokens (tokenize.ts), which queries use; this file produces the same
  * stream from char codes because it runs for every character imported: a string and a Map lookup
  * per token cost ten times the rest of the import (measured: ~2 ms per 2 KB article).
  */
-export const NS = { head: 'h', headChar: 'H', body: 'b', bodyChar: 'B', facet: 'f' } as const;
+export const NS = { head: 'h', headChar: 'H', body: 'b', bodyChar: 'B', facet: 'f', headPair: 'p', bodyPair: 'q' } as const;
 /** Title positions are below this; tags start here. */
 export const TAG_BASE = 4096;
 const TAG_STRIDE = 256;
@@ -362,10 +367,11 @@ class CharOccurrences extends Occurrences {
 }
 
 /**
- * Emits the tokens of one normalised field (the same stream as scanTokens) into `tokens`, and each
- * CJK character into `chars`, numbering from `start`; returns the next free position.
+ * Emits the tokens of one normalised field (the same stream as scanTokens) into `tokens`, each
+ * CJK character into `chars` and each symbol pair into `pairs`, numbering from `start`; returns
+ * the next free position.
  */
-function collect(text: string, start: number, doc: number, tokens: TokenOccurrences, chars: CharOccurrences, charPositions: boolean): number {
+function collect(text: string, start: number, doc: number, tokens: TokenOccurrences, chars: CharOccurrences, charPositions: boolean, pairs: Occurrences): number {
   // a field has at most one token per UTF-16 unit, and one character entry
   tokens.reserve(text.length);
   chars.reserve(text.length);
@@ -373,9 +379,14 @@ function collect(text: string, start: number, doc: number, tokens: TokenOccurren
   const offset = start - tokens.size;
   /** The CJK character just before text[i], or -1. */
   let previous = -1;
+  /** The token just before text[i] if it is a word or a symbol: its kind and text[from..to). */
+  let lastKind = OTHER_NONE;
+  let lastFrom = 0;
+  let lastTo = 0;
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
-    if (classOf(cp) === CharClass.Cjk) {
+    const cls = classOf(cp);
+    if (cls === CharClass.Cjk) {
       // the hot path of the whole import: most characters are CJK, in runs, each starting a bigram
       if (previous >= 0) {
         const position = offset + tokens.size;
@@ -385,6 +396,7 @@ function collect(text: string, start: number, doc: number, tokens: TokenOccurren
         else chars.count(previous, doc);
       }
       previous = cp;
+      lastKind = OTHER_NONE;
       i += cp > 0xffff ? 2 : 1;
       continue;
     }
@@ -392,10 +404,27 @@ function collect(text: string, start: number, doc: number, tokens: TokenOccurren
       emitSingle(previous, doc, offset + tokens.size, tokens, chars, charPositions);
       previous = -1;
     }
-    i = collectOther(text, i, cp, doc, offset, tokens);
+    const from = i;
+    i = collectOther(text, i, cp, cls, doc, offset, tokens);
+    const kind = cls === CharClass.Word ? OTHER_WORD : cls === CharClass.Space ? OTHER_NONE : OTHER_SYMBOL;
+    if (kind !== OTHER_NONE && lastKind !== OTHER_NONE && (kind === OTHER_SYMBOL || lastKind === OTHER_SYMBOL)) {
+      pairs.named(pairText(text, lastFrom, lastTo, lastKind) + pairText(text, from, i, kind), doc, offset + tokens.size - 2);
+    }
+    lastKind = kind;
+    lastFrom = from;
+    lastTo = i;
   }
   if (previous >= 0) emitSingle(previous, doc, offset + tokens.size, tokens, chars, charPositions);
   return offset + tokens.size;
+}
+
+const OTHER_NONE = 0;
+const OTHER_WORD = 1;
+const OTHER_SYMBOL = 2;
+
+/** A word's or a symbol's token text, as the pair holds it. */
+function pairText(text: string, from: number, to: number, kind: number): string {
+  return kind === OTHER_WORD ? text.slice(from, to) : symbolToken(text.codePointAt(from)!);
 }
 
 /** The last character of a CJK run: its own token, and its character entry. */
@@ -406,8 +435,7 @@ function emitSingle(cp: number, doc: number, position: number, tokens: TokenOccu
 }
 
 /** Emits the word, symbol or space at text[i] (code point `cp`); returns where it ends. */
-function collectOther(text: string, i: number, cp: number, doc: number, offset: number, tokens: TokenOccurrences): number {
-  const cls = classOf(cp);
+function collectOther(text: string, i: number, cp: number, cls: CharClass, doc: number, offset: number, tokens: TokenOccurrences): number {
   let end = i + (cp > 0xffff ? 2 : 1);
   let id: number;
   if (cls === CharClass.Word) {
@@ -441,7 +469,7 @@ const scratch = {
  * tags and facets) cannot make the next one allocate far more than it needs.
  */
 let rowBytesPerUnit = 8;
-let tables: [TokenOccurrences, CharOccurrences, TokenOccurrences, CharOccurrences, Occurrences] | undefined;
+let tables: [TokenOccurrences, CharOccurrences, TokenOccurrences, CharOccurrences, Occurrences, Occurrences, Occurrences] | undefined;
 
 export function buildSegment(docs: readonly SegmentInput[]): BuiltSegment {
   tables ??= [
@@ -450,33 +478,37 @@ export function buildSegment(docs: readonly SegmentInput[]): BuiltSegment {
     new TokenOccurrences(NS.body),
     new CharOccurrences(NS.bodyChar),
     new Occurrences(NS.facet),
+    new Occurrences(NS.headPair),
+    new Occurrences(NS.bodyPair),
   ];
-  const [head, headChars, body, bodyChars, facets] = tables;
+  const [head, headChars, body, bodyChars, facets, headPairs, bodyPairs] = tables;
   for (const table of tables) table.reset();
   const lengths = new Float64Array(docs.length);
   let units = 0;
   docs.forEach((doc, n) => {
     const { fields } = doc;
-    const titleLength = collect(fields.title, 0, n, head, headChars, true);
+    const titleLength = collect(fields.title, 0, n, head, headChars, true, headPairs);
     let tagLength = 0;
     fields.tags.forEach((tag, k) => {
       const start = TAG_BASE + k * TAG_STRIDE;
-      tagLength += collect(tag, start, n, head, headChars, true) - start;
+      tagLength += collect(tag, start, n, head, headChars, true, headPairs) - start;
     });
-    const summaryEnd = collect(fields.summary, 0, n, body, bodyChars, false);
-    const bodyEnd = collect(fields.body, summaryEnd + 1, n, body, bodyChars, false);
+    const summaryEnd = collect(fields.summary, 0, n, body, bodyChars, false, bodyPairs);
+    const bodyEnd = collect(fields.body, summaryEnd + 1, n, body, bodyChars, false, bodyPairs);
     units += fields.title.length + fields.summary.length + fields.body.length;
     lengths[n] = WEIGHTS.title * titleLength + WEIGHTS.tags * tagLength + WEIGHTS.body * (bodyEnd - 1);
     facets.named(`c${doc.categoryId}`, n, 1);
     for (const tagId of new Set(doc.tagIds)) facets.named(`t${tagId}`, n, 1);
   });
-  // the namespaces in key order ('B' < 'H' < 'b' < 'f' < 'h'), each list in key order within its own
+  // the namespaces in key order ('B' < 'H' < 'b' < 'f' < 'h' < 'p' < 'q'), each list in key order within its own
   const rows = new RowWriter(Math.ceil(units * rowBytesPerUnit * 1.25) + (1 << 16));
   bodyChars.encode(false, rows);
   headChars.encode(true, rows);
   body.encode(true, rows);
   facets.encode(false, rows);
   head.encode(true, rows);
+  headPairs.encode(true, rows);
+  bodyPairs.encode(true, rows);
   if (units > 0) rowBytesPerUnit = Math.min(rows.length / units, 32);
   return { kind: 'segment', docCount: docs.length, rowKeys: rows.keys, rows: rows.rows(), lengths };
 }

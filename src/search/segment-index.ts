@@ -19,7 +19,7 @@ import { termVariants, type ParsedQuery, type Term } from './query.js';
 import { buildSegment, normalizeFields, NS, TAG_BASE, WEIGHTS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
 import { CharClass, classOf } from './chars.js';
 import { SegmentStore, type ListRef } from './segment-store.js';
-import { termPhrase, type TermPhrase } from './tokenize.js';
+import { symbolPairs, termPhrase, type TermPhrase } from './tokenize.js';
 
 /**
  * The embedded search engine: an inverted index of our own tokens (see segment-builder.ts) kept in
@@ -170,7 +170,7 @@ export class SegmentSearchIndex implements SearchIndex {
 
   /** Where one phrase occurs in the head (title and tags) or the body (summary and body). */
   #phrase(field: 'head' | 'body', phrase: TermPhrase): PhraseMatches {
-    const { tokens } = phrase;
+    let { tokens } = phrase;
     if (tokens.length === 0) return EMPTY_MATCHES;
     const head = field === 'head';
     const parts: PhraseMatches[] = [];
@@ -183,7 +183,9 @@ export class SegmentSearchIndex implements SearchIndex {
       }
       return concatMatches(parts);
     }
-    const ns = head ? NS.head : NS.body;
+    const pairs = symbolPairs(phrase);
+    const ns = pairs ? (head ? NS.headPair : NS.bodyPair) : head ? NS.head : NS.body;
+    if (pairs) tokens = pairs.tokens;
     const positions = head || tokens.length > 1;
     const last = tokens.length - 1;
     segments: for (const segment of this.#store.segments) {

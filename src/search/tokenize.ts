@@ -157,3 +157,25 @@ export function termPhrase(term: string): TermPhrase {
   });
   return { tokens, prefix, exact };
 }
+
+const isSymbolToken = (token: string) => token.codePointAt(0)! >= 0xf0000 && token !== SPACE_TOKEN;
+const isWordToken = (token: string) => {
+  const cp = token.codePointAt(0)!;
+  return cp < 0xf0000 && classOf(cp) === CharClass.Word;
+};
+
+/**
+ * The same phrase as a phrase of symbol pairs (the p and q lists of segment-builder.ts), when it is
+ * made only of words and symbols, at least two: c++ becomes c+ ++ and node.js node. .js (the last
+ * pair a prefix when the last word was). Every two neighbouring tokens of such a phrase are a pair
+ * the index holds, and a pair at position p means its two tokens at p and p + 1, so the pairs at
+ * consecutive positions match exactly where the tokens do, reading short lists instead of the list
+ * of every "." or "+".
+ */
+export function symbolPairs(phrase: TermPhrase): TermPhrase | undefined {
+  const { tokens } = phrase;
+  if (tokens.length < 2 || !tokens.every((t) => isSymbolToken(t) || isWordToken(t))) return undefined;
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) pairs.push(tokens[i]! + tokens[i + 1]!);
+  return { tokens: pairs, prefix: phrase.prefix, exact: phrase.exact };
+}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_QUERY_LENGTH, MAX_TERMS, parseQuery } from '../../src/search/query.js';
 import { normalizeText } from '../../src/search/normalize.js';
+import { bucketEntries, isBucket } from '../../src/search/rows.js';
+import { buildSegment, normalizeFields, NS } from '../../src/search/segment-builder.js';
+import { symbolPairs, symbolToken, termPhrase } from '../../src/search/tokenize.js';
 
 describe('parseQuery', () => {
   it('splits on white space, keeps quoted phrases and exclusions', () => {
@@ -47,5 +50,29 @@ describe('normalizeText', () => {
   });
   it('converts Taiwan phrases to mainland ones', () => {
     expect(normalizeText('軟體開發與網路')).toBe('软件开发与网络');
+  });
+});
+
+describe('symbol pairs', () => {
+  const sym = (ch: string) => symbolToken(ch.codePointAt(0)!);
+  it('turn a term of words and symbols into the phrase of its neighbouring pairs', () => {
+    expect(symbolPairs(termPhrase('c++'))).toEqual({ tokens: [`c${sym('+')}`, `${sym('+')}${sym('+')}`], prefix: false, exact: true });
+    expect(symbolPairs(termPhrase('node.js'))).toEqual({ tokens: [`node${sym('.')}`, `${sym('.')}js`], prefix: true, exact: true });
+    expect(symbolPairs(termPhrase('.net'))).toEqual({ tokens: [`${sym('.')}net`], prefix: true, exact: true });
+  });
+
+  it('leave alone what the pairs cannot hold: one token, spaces, Chinese', () => {
+    expect(symbolPairs(termPhrase('docker'))).toBeUndefined();
+    expect(symbolPairs(termPhrase('+'))).toBeUndefined();
+    expect(symbolPairs(termPhrase('c + +'))).toBeUndefined();
+    expect(symbolPairs(termPhrase('容器.net'))).toBeUndefined();
+  });
+
+  it('are indexed at the first token of each pair, in the pair namespaces, head and body', () => {
+    const built = buildSegment([{ fields: normalizeFields({ title: 'C++ 入门', tags: [], summary: '', body: '用 node.js 写' }), categoryId: 1, tagIds: [] }]);
+    const keys = built.rowKeys.flatMap((key, i) => (isBucket(built.rows[i]!) ? [...bucketEntries(built.rows[i]!)].map((e) => e.key) : [key]));
+    expect(keys).toEqual(expect.arrayContaining([`${NS.headPair}c${sym('+')}`, `${NS.headPair}${sym('+')}${sym('+')}`, `${NS.bodyPair}node${sym('.')}`, `${NS.bodyPair}${sym('.')}js`]));
+    // a space breaks a pair: "用 node" holds none
+    expect(keys.filter((key) => key.startsWith(NS.bodyPair))).toHaveLength(2);
   });
 });
