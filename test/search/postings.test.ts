@@ -51,6 +51,23 @@ describe('posting lists', () => {
     expect(Array.from(union.freqs)).toEqual([3, 1, 1]);
   });
 
+  it('unite any number of expansions, sparse (through a heap) or dense (into arrays), to the same list', () => {
+    const listArb = (range: number) =>
+      fc.uniqueArray(fc.integer({ min: 0, max: range }), { minLength: 1, maxLength: 400 }).map((docs) => [...docs].sort((a, b) => a - b).map((doc): [number, number[]] => [doc, [doc % 7, 10 + (doc % 5)]]));
+    const casesArb = fc.integer({ min: 5, max: 20000 }).chain((range) => fc.array(listArb(range), { minLength: 2, maxLength: 4 }));
+    fc.assert(
+      fc.property(casesArb, (lists) => {
+        const expected = new Map<number, number[]>();
+        for (const list of lists) for (const [doc, positions] of list) expected.set(doc, [...(expected.get(doc) ?? []), ...positions]);
+        const union = unionLists(lists.map((list) => decodePostings(encode(list), 0, true)));
+        const want = [...expected.keys()].sort((a, b) => a - b).map((doc): [number, number[]] => [doc, expected.get(doc)!.sort((a, b) => a - b)]);
+        expect(materialize(union)).toEqual(want);
+        expect(Array.from(union.freqs)).toEqual(want.map(([, positions]) => positions.length));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('find phrases at consecutive positions, with zones and weights', () => {
     const first = decodePostings(encode([[1, [0, 10]], [2, [5]], [3, [4100]]]), 0, true);
     const second = decodePostings(encode([[1, [1]], [2, [7]], [3, [4101]]]), 0, true);
