@@ -75,3 +75,35 @@ describe('migration 0005 and the one-off rebuild', () => {
     }
   });
 });
+
+describe('migration 0008 (index format 2)', () => {
+  it('drops segments of the old format and has the index rebuilt on first open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
+    const db = new Database(':memory:');
+    try {
+      for (const file of ['0001_schema.sql', '0002_taxonomy.sql', '0003_duplicates.sql', '0004_sitemap_index_content_version.sql', '0005_segment_index.sql', '0006_render_on_view.sql', '0007_bands_by_key.sql']) {
+        cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
+      }
+      migrate(db, dir);
+      const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
+      db.prepare(
+        `INSERT INTO articles (external_key, title, type, published_at, published_ts, imported_at, updated_at, category_id, body_md, plain_text, content_hash)
+         VALUES ('k', 'C++ 容器', 'original', '2023-01-01T00:00:00Z', 0, 'now', 'now', ?, '', '用 node.js 验证容器网络', 'h')`,
+      ).run(category);
+      // a format-1 index as the last version left it: one segment, its rows, the flag set
+      db.exec(`INSERT INTO search_segments (id, base, span, level) VALUES (1, 0, 1, 0);
+        INSERT INTO search_docs (doc, article_id, published_minute, category_id, length) VALUES (0, 1, 0, ${category}, 1);
+        INSERT INTO search_postings (segment, token, data) VALUES (1, 'bold', x'0100');
+        UPDATE site_meta SET value = 1 WHERE key = 'search_index_built';`);
+      migrate(db);
+      expect(db.prepare<[], { n: number }>("SELECT count(*) AS n FROM search_postings WHERE token = 'bold'").get()!.n).toBe(0);
+      const services = createServices(db, { poems: TEST_POEMS });
+      expect(services.index.search(parseQuery('node.js 容器网络'), {}, 0, 10).hits.map((h) => h.id)).toEqual([1]);
+      // c++ and node.js are found through symbol pairs, which only a rebuilt index holds
+      expect(services.index.count(parseQuery('c++'), {})).toBe(1);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
