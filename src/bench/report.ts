@@ -180,7 +180,7 @@ function searchSection(report: BenchReport): string {
   lines.push('');
   if (service) {
     lines.push(
-      `¹ Through \`SearchService.search\` (page 1, 20 results): exact matches, then the related section (shown for ${formatPercent(service.relatedShare ?? 0)} of these queries), with snippets for both. Its brute-force scan looks for the whole string only, so its speed-up compares unequal work.`,
+      `¹ Through \`SearchService.search\` (page 1, 20 results): exact matches, then the related section (shown for ${formatPercent(service.relatedShare ?? 0)} of these queries), with snippets for both. Its brute-force scan does the same two things: one scan for the whole string and, when that finds fewer than a page, one that counts per article how many of the query's words (segmented as the service does) it holds, most first.`,
     );
   }
   if (report.search.some((c) => c.measured < c.samples)) {
