@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import { concatLists, concatPostings, decodeWithin, isSplitList, readHeader, readSkips, type PostingList, type Skips } from './postings.js';
+import { concatLists, concatPostings, decodeWithin, isSplitList, readHeader, readSkips, type PositionChunks, type PostingList, type Skips } from './postings.js';
 import { unionLists } from './list-ops.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, POSITIONS_SUFFIX, SKIP_MIN_ENTRIES, SKIP_SUFFIX } from './rows.js';
 import { compareKeys, NS, type BuiltSegment } from './segment-builder.js';
@@ -343,7 +343,10 @@ export class SegmentStore {
   #ref(segment: SegmentInfo, key: string, bytes: Uint8Array): ListRef {
     const positional = isPositionalKey(key);
     const { count } = readHeader(bytes);
-    const chunks = (n: number) => this.#stmts.auxiliaryRow.get(segment.id, positionsKey(key, n))!;
+    const chunks: PositionChunks = {
+      one: (n) => this.#stmts.auxiliaryRow.get(segment.id, positionsKey(key, n))!,
+      all: () => this.#stmts.positionChunks.all(segment.id, key + POSITIONS_SUFFIX, key + SKIP_SUFFIX),
+    };
     let skips: Skips | undefined;
     return {
       count,
