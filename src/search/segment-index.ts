@@ -170,13 +170,12 @@ export class SegmentSearchIndex implements SearchIndex {
 
   /** Where one phrase occurs in the head (title and tags) or the body (summary and body). */
   #phrase(field: 'head' | 'body', phrase: TermPhrase): PhraseMatches {
-    let { tokens } = phrase;
-    if (tokens.length === 0) return EMPTY_MATCHES;
+    if (phrase.tokens.length === 0) return EMPTY_MATCHES;
     const head = field === 'head';
     const parts: PhraseMatches[] = [];
-    if (tokens.length === 1 && phrase.prefix && isSingleCjk(tokens[0]!)) {
+    if (phrase.tokens.length === 1 && phrase.prefix && isSingleCjk(phrase.tokens[0]!)) {
       // a single character: its own lists, so no prefix expansion over every bigram it starts
-      const key = (head ? NS.headChar : NS.bodyChar) + tokens[0]!;
+      const key = (head ? NS.headChar : NS.bodyChar) + phrase.tokens[0]!;
       for (const segment of this.#store.segments) {
         const list = this.#store.list(segment, key, false);
         if (list) parts.push(head ? matchPhrase([list], TAG_BASE, headWeight) : countedMatches(list, WEIGHTS.body));
@@ -185,7 +184,7 @@ export class SegmentSearchIndex implements SearchIndex {
     }
     const pairs = symbolPairs(phrase);
     const ns = pairs ? (head ? NS.headPair : NS.bodyPair) : head ? NS.head : NS.body;
-    if (pairs) tokens = pairs.tokens;
+    const { tokens } = pairs ?? phrase;
     const positions = head || tokens.length > 1;
     const last = tokens.length - 1;
     segments: for (const segment of this.#store.segments) {
