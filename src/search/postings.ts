@@ -477,7 +477,9 @@ export function positionsInto(list: PostingList, i: number, into: Int32Array): I
 /**
  * Keeps the starts[0..alive) (ascending) for which entry i holds position start + shift; returns
  * how many are kept (moved to the front). Positions are decoded only as far as the last start
- * needs, without an array: this is the inner loop of phrase queries on common tokens.
+ * needs, without an array: this is the inner loop of phrase queries on common tokens. (Its varint
+ * reading repeats positionsInto's on purpose: a shared reader object was slower in 4 of 4 A/B
+ * queries at 1M.)
  */
 export function keepFollowed(list: PostingList, i: number, starts: Int32Array, alive: number, shift: number): number {
   const raw = list.raw;
