@@ -1,4 +1,4 @@
-import { BANDS, bandHash } from './minhash.js';
+import { BANDS, bandHash, SIGNATURE_SIZE } from './minhash.js';
 
 /**
  * The LSH band index of near-duplicate detection, in memory for the length of one import: built
@@ -7,7 +7,9 @@ import { BANDS, bandHash } from './minhash.js';
  * per article. Typed arrays, not Maps: millions of entries must stay cheap to hold and to build.
  *
  * Per band an open-addressing table maps a band hash to its members: one article id stored in
- * the slot itself (most buckets), or a list of nodes in id order (shared reposts).
+ * the slot itself (most buckets), or a list of nodes in id order (shared reposts). The signatures
+ * themselves are kept too, by article id: most articles have candidates to compare with (accidental
+ * band matches), and reading their signatures back from SQL cost ~20 µs per article.
  */
 
 /** Members taken from each band, the oldest first: a band shared by thousands of copies is not read whole. */
@@ -117,28 +119,54 @@ class BandBuckets {
 export class BandTable {
   readonly #bands: BandBuckets[];
   readonly #nodes = new NodePool();
+  /** Signature of article id at [id * SIGNATURE_SIZE, ...), where #held[id] is 1. */
+  #signatures: Uint32Array;
+  #held: Uint8Array;
 
-  /** `expected`: about how many signatures it will hold (it grows past that). */
+  /** `expected`: about how many signatures it will hold, and the ids about that high (it grows past both). */
   constructor(expected: number) {
     this.#bands = Array.from({ length: BANDS }, () => new BandBuckets(expected));
+    this.#held = new Uint8Array(Math.max(1024, expected + 1));
+    this.#signatures = new Uint32Array(this.#held.length * SIGNATURE_SIZE);
   }
 
-  /** Files article `id` under each band of its signature. */
-  add(id: number, signature: Uint32Array): void {
+  /** Article `id`'s signature in place of any it had; undefined takes it out. */
+  set(id: number, signature: Uint32Array | undefined): void {
+    const previous = this.signatureOf(id);
+    if (previous) {
+      for (let band = 0; band < BANDS; band++) {
+        const buckets = this.#bands[band]!;
+        const slot = buckets.find(bandHash(previous, band));
+        if (slot >= 0) buckets.vals[slot] = this.#withoutMember(buckets.vals[slot]!, id);
+      }
+      this.#held[id] = 0;
+    }
+    if (!signature) return;
     for (let band = 0; band < BANDS; band++) {
       const buckets = this.#bands[band]!;
       const slot = buckets.claim(bandHash(signature, band));
       buckets.vals[slot] = this.#withMember(buckets.vals[slot]!, id);
     }
+    if (id >= this.#held.length) this.#grow(id);
+    this.#signatures.set(signature, id * SIGNATURE_SIZE);
+    this.#held[id] = 1;
   }
 
-  /** Takes article `id` out of the bands of `signature` (the one it was added with). */
-  remove(id: number, signature: Uint32Array): void {
-    for (let band = 0; band < BANDS; band++) {
-      const buckets = this.#bands[band]!;
-      const slot = buckets.find(bandHash(signature, band));
-      if (slot >= 0) buckets.vals[slot] = this.#withoutMember(buckets.vals[slot]!, id);
-    }
+  /** The signature held for article `id` (a view: copy it to keep it past the next set()). */
+  signatureOf(id: number): Uint32Array | undefined {
+    if (!this.#held[id]) return undefined;
+    return this.#signatures.subarray(id * SIGNATURE_SIZE, (id + 1) * SIGNATURE_SIZE);
+  }
+
+  #grow(id: number): void {
+    let capacity = this.#held.length;
+    while (capacity <= id) capacity *= 2;
+    const held = new Uint8Array(capacity);
+    held.set(this.#held);
+    const signatures = new Uint32Array(capacity * SIGNATURE_SIZE);
+    signatures.set(this.#signatures);
+    this.#held = held;
+    this.#signatures = signatures;
   }
 
   /**

@@ -4,7 +4,7 @@ import type { ArticleRepository } from '../db/articles.js';
 import type { TaxonomyRepository } from '../db/taxonomy.js';
 import type { IndexedDocument, SearchIndex } from '../search/engine.js';
 import { BandTable } from './band-table.js';
-import { DUPLICATE_SIMILARITY, SIGNATURE_SIZE, signatureFromBuffer, signatureToBuffer, similarity } from './minhash.js';
+import { DUPLICATE_SIMILARITY, SIGNATURE_SIZE, signatureToBuffer, similarity } from './minhash.js';
 import { createPreparePool } from './prepare-pool.js';
 import { prepareBatch, type ArticleSource, type PreparedBatch } from './prepare.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
@@ -104,7 +104,7 @@ export function createImporter(deps: ImporterDeps) {
     const bytes = new Uint8Array(signature.buffer);
     for (const [id, blob] of articles.allSignatures()) {
       bytes.set(blob);
-      bands.add(id, signature);
+      bands.set(id, signature);
     }
     return bands;
   }
@@ -115,12 +115,10 @@ export function createImporter(deps: ImporterDeps) {
    */
   function duplicateGroup(existingId: number | undefined, signature: Uint32Array | undefined, bands: BandTable): number | null {
     if (!signature) return null;
-    const candidates = bands.candidates(signature, existingId ?? Number.MAX_SAFE_INTEGER);
-    if (candidates.length === 0) return null;
-    const match = articles
-      .signaturesOf(candidates)
-      .find((candidate) => similarity(signature, signatureFromBuffer(candidate.signature)) >= DUPLICATE_SIMILARITY);
-    return match ? (match.duplicate_of ?? match.article_id) : null;
+    const match = bands
+      .candidates(signature, existingId ?? Number.MAX_SAFE_INTEGER)
+      .find((candidate) => similarity(signature, bands.signatureOf(candidate)!) >= DUPLICATE_SIMILARITY);
+    return match === undefined ? null : (articles.duplicateOf(match) ?? match);
   }
 
   type Outcome = 'imported' | 'updated' | 'unchanged';
@@ -187,10 +185,8 @@ export function createImporter(deps: ImporterDeps) {
       now().toISOString(),
     );
     // the same key may come again later in this batch: the table must already hold this version
-    const previous = existing ? articles.signatureOf(id) : undefined;
-    if (previous) bands.remove(id, signatureFromBuffer(previous));
-    if (signature) bands.add(id, signature);
-    if (signature || previous) articles.setSignature(id, signature && signatureToBuffer(signature));
+    bands.set(id, signature);
+    if (signature || existing) articles.setSignature(id, signature && signatureToBuffer(signature));
     const outcome = existing ? 'updated' : 'imported';
     // a removed article stays removed (and out of the index) however often it is re-imported
     if (existing?.status === 'removed') return { outcome, doc: undefined };

@@ -48,12 +48,6 @@ export interface GroupMemberRow {
   source_url: string | null;
 }
 
-export interface SignatureRow {
-  article_id: number;
-  signature: Buffer;
-  duplicate_of: number | null;
-}
-
 export interface ArticleTextRow {
   id: number;
   title: string;
@@ -163,12 +157,9 @@ export function createArticleRepository(db: Db) {
     ),
     dropSignature: db.prepare<[number]>('DELETE FROM article_signatures WHERE article_id = ?'),
     signatureOf: db.prepare<[number], Buffer>('SELECT signature FROM article_signatures WHERE article_id = ?').pluck(),
+    duplicateOf: db.prepare<[number], number | null>('SELECT duplicate_of FROM articles WHERE id = ?').pluck(),
     signatureCount: db.prepare<[], number>('SELECT count(*) FROM article_signatures').pluck(),
     allSignatures: db.prepare<[], [number, Buffer]>('SELECT article_id, signature FROM article_signatures ORDER BY article_id').raw(),
-    signatures: db.prepare<[string], SignatureRow>(
-      `SELECT s.article_id, s.signature, a.duplicate_of FROM article_signatures s JOIN articles a ON a.id = s.article_id
-        WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY s.article_id`,
-    ),
     groupMembers: db.prepare<[number, number], GroupMemberRow>(
       // two indexed lookups; as one OR the planner chose the status index and read every article
       `SELECT id, title, author, source_url FROM articles WHERE id = ? AND +status = 'published'
@@ -268,8 +259,8 @@ export function createArticleRepository(db: Db) {
     signatureCount: () => stmts.signatureCount.get()!,
     /** Every stored signature as [article id, signature], in id order. */
     allSignatures: () => stmts.allSignatures.iterate(),
-    /** The signatures (and duplicate groups) of these articles, oldest first. */
-    signaturesOf: (ids: readonly number[]): SignatureRow[] => stmts.signatures.all(json(ids)),
+    /** The group lead an article was filed under, if it is a copy. */
+    duplicateOf: (id: number) => stmts.duplicateOf.get(id) ?? null,
     /** The published lead and copies of a duplicate group, oldest first. */
     groupMembers: (leadId: number) => stmts.groupMembers.all(leadId, leadId),
     /** One sitemap's worth of published ids, in id order. */
