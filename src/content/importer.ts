@@ -3,8 +3,8 @@ import type { Db } from '../db/open.js';
 import type { ArticleRepository } from '../db/articles.js';
 import type { TaxonomyRepository } from '../db/taxonomy.js';
 import type { IndexedDocument, SearchIndex } from '../search/engine.js';
-import { bandKeys, DUPLICATE_SIMILARITY, signatureFromBuffer, similarity } from './minhash.js';
-import { replaceSignature } from './signatures.js';
+import { BandTable } from './band-table.js';
+import { DUPLICATE_SIMILARITY, SIGNATURE_SIZE, signatureToBuffer, similarity } from './minhash.js';
 import { createPreparePool } from './prepare-pool.js';
 import { prepareBatch, type ArticleSource, type PreparedBatch } from './prepare.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
@@ -94,15 +94,31 @@ export function createImporter(deps: ImporterDeps) {
   }
 
   /**
+   * The band table of the stored signatures, built once per import rather than per importer: the
+   * importer lives as long as the server, and other processes may import in between. Each import
+   * keeps its table in step with what it writes; a failed batch ends the import, table and all.
+   */
+  function loadBands(): BandTable {
+    const bands = new BandTable(articles.signatureCount());
+    const signature = new Uint32Array(SIGNATURE_SIZE);
+    const bytes = new Uint8Array(signature.buffer);
+    for (const [id, blob] of articles.allSignatures()) {
+      bytes.set(blob);
+      bands.set(id, signature);
+    }
+    return bands;
+  }
+
+  /**
    * The group of a near-identical earlier article, if there is one: found before the row is
    * written, so the row is written once (a second UPDATE of a large row cost more than the insert).
    */
-  function duplicateGroup(existingId: number | undefined, signature: Uint32Array | undefined, keys: number[]): number | null {
+  function duplicateGroup(existingId: number | undefined, signature: Uint32Array | undefined, bands: BandTable): number | null {
     if (!signature) return null;
-    const match = articles
-      .signatureCandidates(existingId ?? Number.MAX_SAFE_INTEGER, keys)
-      .find((candidate) => similarity(signature, signatureFromBuffer(candidate.signature)) >= DUPLICATE_SIMILARITY);
-    return match ? (match.duplicate_of ?? match.article_id) : null;
+    const match = bands
+      .candidates(signature, existingId ?? Number.MAX_SAFE_INTEGER)
+      .find((candidate) => similarity(signature, bands.signatureOf(candidate)!) >= DUPLICATE_SIMILARITY);
+    return match === undefined ? null : (articles.duplicateOf(match) ?? match);
   }
 
   type Outcome = 'imported' | 'updated' | 'unchanged';
@@ -139,14 +155,13 @@ export function createImporter(deps: ImporterDeps) {
   });
 
   /** Writes one prepared article; returns its index document (none when it must stay out). */
-  function store(admitted: Admitted, prepared: PreparedBatch['articles'][number]): { outcome: Outcome; doc: IndexedDocument | undefined } {
+  function store(admitted: Admitted, prepared: PreparedBatch['articles'][number], bands: BandTable): { outcome: Outcome; doc: IndexedDocument | undefined } {
     const { record, categoryId, tagIds, externalKey } = admitted;
     const { signature, plainText, hash } = prepared;
     // decided here, not at admission: the hash is computed with the rest in the workers, and the
     // same key may come twice in one batch
     const existing = articles.byExternalKey(externalKey);
     if (existing && existing.content_hash === hash) return { outcome: 'unchanged', doc: undefined };
-    const bandKeysOfArticle = signature ? bandKeys(signature) : [];
     const publishedTs = Math.floor(record.published_at.getTime() / 1000);
     const id = articles.write(
       {
@@ -164,12 +179,14 @@ export function createImporter(deps: ImporterDeps) {
         plainText,
         contentHash: hash,
         tagIds,
-        duplicateOf: duplicateGroup(existing?.id, signature, bandKeysOfArticle),
+        duplicateOf: duplicateGroup(existing?.id, signature, bands),
       },
       existing?.id,
       now().toISOString(),
     );
-    replaceSignature(articles, id, signature, existing !== undefined);
+    // the same key may come again later in this batch: the table must already hold this version
+    bands.set(id, signature);
+    if (signature || existing) articles.setSignature(id, signature && signatureToBuffer(signature));
     const outcome = existing ? 'updated' : 'imported';
     // a removed article stays removed (and out of the index) however often it is re-imported
     if (existing?.status === 'removed') return { outcome, doc: undefined };
@@ -186,8 +203,8 @@ export function createImporter(deps: ImporterDeps) {
     return { outcome, doc };
   }
 
-  const commit = db.transaction((batch: Admitted[], prepared: PreparedBatch): Outcome[] => {
-    const stored = batch.map((admitted, i) => store(admitted, prepared.articles[i]!));
+  const commit = db.transaction((batch: Admitted[], prepared: PreparedBatch, bands: BandTable): Outcome[] => {
+    const stored = batch.map((admitted, i) => store(admitted, prepared.articles[i]!, bands));
     index.upsertMany(
       stored.map((s) => s.doc),
       prepared.segment,
@@ -224,9 +241,10 @@ export function createImporter(deps: ImporterDeps) {
     /** Imports raw records in this thread; valid ones are committed in batches, invalid ones reported. */
     importRecords(raw: Iterable<RawRecord>, options: ImportOptions = {}): ImportSummary {
       const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
+      const bands = loadBands();
       let done = 0;
       for (const { batch, read } of batchesOf(raw, options.batchSize ?? IMPORT_BATCH_SIZE, summary)) {
-        if (batch.length > 0) finish(summary, commit(batch, prepareBatch(batch.map(sourceOf))));
+        if (batch.length > 0) finish(summary, commit(batch, prepareBatch(batch.map(sourceOf)), bands));
         done += read;
         options.onProgress?.(done);
       }
@@ -240,6 +258,7 @@ export function createImporter(deps: ImporterDeps) {
     async importRecordsParallel(raw: Iterable<RawRecord>, options: ImportOptions & { workers: number }): Promise<ImportSummary> {
       const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
       const pool = createPreparePool(options.workers);
+      const bands = loadBands();
       let done = 0;
       try {
         const queue: Array<{ batch: Admitted[]; read: number; prepared: Promise<PreparedBatch> | undefined }> = [];
@@ -254,7 +273,7 @@ export function createImporter(deps: ImporterDeps) {
           }
           const head = queue.shift();
           if (!head) break;
-          if (head.prepared) finish(summary, commit(head.batch, await head.prepared));
+          if (head.prepared) finish(summary, commit(head.batch, await head.prepared, bands));
           done += head.read;
           options.onProgress?.(done);
         }

@@ -137,14 +137,17 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   return same / SIGNATURE_SIZE;
 }
 
+/** The 32-bit hash of one band's rows of a signature (bandKeys without the band number). */
+export function bandHash(signature: Uint32Array, band: number): number {
+  let hash = 2166136261 ^ band;
+  for (let r = 0; r < ROWS; r++) hash = Math.imul(hash ^ signature[band * ROWS + r]!, 16777619);
+  return hash >>> 0;
+}
+
 /** One key per band: texts sharing any band key are compared. */
 export function bandKeys(signature: Uint32Array): number[] {
-  return Array.from({ length: BANDS }, (_, band) => {
-    let hash = 2166136261 ^ band;
-    for (let r = 0; r < ROWS; r++) hash = Math.imul(hash ^ signature[band * ROWS + r]!, 16777619);
-    // the band number in the high bits keeps equal hashes of different bands apart
-    return band * 2 ** 32 + (hash >>> 0);
-  });
+  // the band number in the high bits keeps equal hashes of different bands apart
+  return Array.from({ length: BANDS }, (_, band) => band * 2 ** 32 + bandHash(signature, band));
 }
 
 export function signatureToBuffer(signature: Uint32Array): Buffer {

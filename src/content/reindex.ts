@@ -4,7 +4,7 @@ import type { Db } from '../db/open.js';
 import type { IndexedDocument, SearchIndex } from '../search/engine.js';
 import type { Catalog } from './catalog.js';
 import { analyseText } from './prepare.js';
-import { replaceSignature } from './signatures.js';
+import { signatureToBuffer } from './minhash.js';
 
 const REINDEX_BATCH = 2000;
 
@@ -38,8 +38,8 @@ export function reindexIfNeeded(deps: ReindexDeps): number {
         const ids = tagIds.get(row.id) ?? [];
         const tags = ids.map((id) => catalog.tagById.get(id)?.name ?? '');
         const { normalized, signature } = analyseText({ title: row.title, summary: row.summary, tagNames: tags, plainText: row.plain_text });
-        // the stored signature was made the old way: it and its bands are replaced
-        replaceSignature(articles, row.id, signature, true);
+        // the stored signature was made the old way: it is replaced
+        articles.setSignature(row.id, signature && signatureToBuffer(signature));
         if (row.status !== 'published') continue;
         docs.push({
           id: row.id,

@@ -48,12 +48,6 @@ export interface GroupMemberRow {
   source_url: string | null;
 }
 
-export interface SignatureRow {
-  article_id: number;
-  signature: Buffer;
-  duplicate_of: number | null;
-}
-
 export interface ArticleTextRow {
   id: number;
   title: string;
@@ -162,17 +156,10 @@ export function createArticleRepository(db: Db) {
       'INSERT INTO article_signatures (article_id, signature) VALUES (?, ?) ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature',
     ),
     dropSignature: db.prepare<[number]>('DELETE FROM article_signatures WHERE article_id = ?'),
-    dropBand: db.prepare<[number, number]>('DELETE FROM article_bands WHERE band_key = ? AND article_id = ?'),
     signatureOf: db.prepare<[number], Buffer>('SELECT signature FROM article_signatures WHERE article_id = ?').pluck(),
-    insertBand: db.prepare<[number, number]>('INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)'),
-    // the oldest few per band: a band shared by thousands of copies must not be scanned whole
-    bandMembers: db.prepare<[number, number], { article_id: number }>(
-      'SELECT article_id FROM article_bands WHERE band_key = ? AND article_id < ? ORDER BY article_id LIMIT 8',
-    ),
-    signatures: db.prepare<[string], SignatureRow>(
-      `SELECT s.article_id, s.signature, a.duplicate_of FROM article_signatures s JOIN articles a ON a.id = s.article_id
-        WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY s.article_id`,
-    ),
+    duplicateOf: db.prepare<[number], number | null>('SELECT duplicate_of FROM articles WHERE id = ?').pluck(),
+    signatureCount: db.prepare<[], number>('SELECT count(*) FROM article_signatures').pluck(),
+    allSignatures: db.prepare<[], [number, Buffer]>('SELECT article_id, signature FROM article_signatures ORDER BY article_id').raw(),
     groupMembers: db.prepare<[number, number], GroupMemberRow>(
       // two indexed lookups; as one OR the planner chose the status index and read every article
       `SELECT id, title, author, source_url FROM articles WHERE id = ? AND +status = 'published'
@@ -262,25 +249,18 @@ export function createArticleRepository(db: Db) {
     countWithTag: (tagId: number) => stmts.countWithTag.get(tagId)!.n,
     withTag: (tagId: number, offset: number, limit: number) => stmts.withTag.all(tagId, limit, offset),
     months: () => stmts.months.all(),
-    /** Stores an article's MinHash signature and band keys (none when it is too short). */
-    setSignature(id: number, signature: Buffer | undefined, bandKeys: readonly number[], previousBandKeys: readonly number[] = []) {
-      // bands are found by key only (no index by article): the caller names the ones to replace
-      for (const key of previousBandKeys) stmts.dropBand.run(key, id);
-      if (!signature) {
-        if (previousBandKeys.length > 0) stmts.dropSignature.run(id);
-        return;
-      }
-      stmts.setSignature.run(id, signature);
-      for (const key of bandKeys) stmts.insertBand.run(key, id);
+    /** Stores an article's MinHash signature in place of any it had; none drops it (too short a text). */
+    setSignature(id: number, signature: Buffer | undefined) {
+      if (signature) stmts.setSignature.run(id, signature);
+      else stmts.dropSignature.run(id);
     },
     /** The stored signature of an article, if it has one. */
     signatureOf: (id: number) => stmts.signatureOf.get(id),
-    /** Older articles sharing a band key with these (a few per band), oldest first. */
-    signatureCandidates(id: number, bandKeys: readonly number[]): SignatureRow[] {
-      const ids = new Set<number>();
-      for (const key of bandKeys) for (const row of stmts.bandMembers.all(key, id)) ids.add(row.article_id);
-      return ids.size > 0 ? stmts.signatures.all(JSON.stringify([...ids])) : [];
-    },
+    signatureCount: () => stmts.signatureCount.get()!,
+    /** Every stored signature as [article id, signature], in id order. */
+    allSignatures: () => stmts.allSignatures.iterate(),
+    /** The group lead an article was filed under, if it is a copy. */
+    duplicateOf: (id: number) => stmts.duplicateOf.get(id) ?? null,
     /** The published lead and copies of a duplicate group, oldest first. */
     groupMembers: (leadId: number) => stmts.groupMembers.all(leadId, leadId),
     /** One sitemap's worth of published ids, in id order. */
