@@ -7,14 +7,13 @@ import { EMPTY_LIST, keepFollowed, positionsInto, type PostingList } from './pos
 
 /**
  * Merges lists that may share documents (a prefix's expansions): frequencies add up and the
- * positions of a document are its sources' positions, united and sorted when asked for.
+ * positions of a document are its sources' positions, united and sorted when asked for. Which
+ * sources a document has is worked out only then: a one-token body query reads no positions.
  */
 export function unionLists(lists: PostingList[]): PostingList {
   const present = lists.filter((l) => l.docs.length > 0);
   if (present.length === 0) return EMPTY_LIST;
   if (present.length === 1) return present[0]!;
-  const k = present.length;
-  const withPositions = present.every((l) => l.positions);
   const total = present.reduce((sum, l) => sum + l.docs.length, 0);
   let first = Number.MAX_SAFE_INTEGER;
   let last = -1;
@@ -24,15 +23,22 @@ export function unionLists(lists: PostingList[]): PostingList {
   }
   // common prefixes (jav: java, javascript, ...) cover much of a segment: adding into an array
   // over the documents is then cheaper than merging the lists through a heap
-  if (total * DENSE_UNION_RATIO >= last - first + 1) return denseUnion(present, first, last - first + 1, withPositions);
+  const { docs, freqs } = total * DENSE_UNION_RATIO >= last - first + 1 ? denseUnion(present, first, last - first + 1) : heapUnion(present, total);
+  if (!present.every((l) => l.positions)) return { docs, freqs };
+  let positions: ((i: number) => Int32Array) | undefined;
+  return { docs, freqs, positions: (i) => (positions ??= unitedPositions(present, docs))(i) };
+}
+
+/** Lists whose entries add up to at least 1/DENSE_UNION_RATIO of the documents they span are united densely. */
+const DENSE_UNION_RATIO = 4;
+
+/** The united documents and frequencies, merged through a binary min-heap of the lists. */
+function heapUnion(present: PostingList[], total: number): { docs: Int32Array; freqs: Int32Array } {
+  const k = present.length;
   const docs = new Int32Array(total);
   const freqs = new Int32Array(total);
-  // for positions: the sources (list, entry) of output document i are src[srcStart[i] .. srcStart[i+1])
-  const srcStart = withPositions ? new Int32Array(total + 1) : undefined;
-  const srcList = withPositions ? new Int32Array(total) : undefined;
-  const srcEntry = withPositions ? new Int32Array(total) : undefined;
   const cursor = new Int32Array(k);
-  // a binary min-heap of list numbers keyed by their current document
+  // list numbers keyed by their current document
   const heap = Int32Array.from({ length: k }, (_, i) => i);
   const docAt = (list: number) => present[list]!.docs[cursor[list]!]!;
   const siftDown = (from: number, size: number) => {
@@ -53,89 +59,65 @@ export function unionLists(lists: PostingList[]): PostingList {
   let size = k;
   for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i, size);
   let n = -1;
-  let sources = 0;
   while (size > 0) {
     const list = heap[0]!;
     const entry = cursor[list]!;
     const doc = present[list]!.docs[entry]!;
-    if (n < 0 || docs[n] !== doc) {
-      n++;
-      docs[n] = doc;
-      if (srcStart) srcStart[n] = sources;
-    }
+    if (n < 0 || docs[n] !== doc) docs[++n] = doc;
     freqs[n]! += present[list]!.freqs[entry]!;
-    if (srcList && srcEntry) {
-      srcList[sources] = list;
-      srcEntry[sources] = entry;
-    }
-    sources++;
     cursor[list] = entry + 1;
-    if (entry + 1 >= present[list]!.docs.length) {
-      heap[0] = heap[--size]!;
-    }
+    if (entry + 1 >= present[list]!.docs.length) heap[0] = heap[--size]!;
     siftDown(0, size);
   }
-  const count = n + 1;
-  if (!srcStart || !srcList || !srcEntry) return { docs: docs.subarray(0, count), freqs: freqs.subarray(0, count) };
-  srcStart[count] = sources;
-  return { docs: docs.subarray(0, count), freqs: freqs.subarray(0, count), positions: unitedPositions(present, srcStart, srcList, srcEntry) };
+  return { docs: docs.subarray(0, n + 1), freqs: freqs.subarray(0, n + 1) };
 }
 
-/** Lists whose entries add up to at least 1/DENSE_UNION_RATIO of the documents they span are united densely. */
-const DENSE_UNION_RATIO = 4;
-
-/** unionLists by counting into arrays indexed by document - first (same result). */
-function denseUnion(present: PostingList[], first: number, span: number, withPositions: boolean): PostingList {
+/** The united documents and frequencies, counted into an array indexed by document - first. */
+function denseUnion(present: PostingList[], first: number, span: number): { docs: Int32Array; freqs: Int32Array } {
   const frequency = new Int32Array(span);
-  const sourceCount = withPositions ? new Int32Array(span) : undefined;
-  for (const list of present) {
-    const { docs, freqs } = list;
-    for (let i = 0; i < docs.length; i++) frequency[docs[i]! - first]! += freqs[i]!;
-    if (sourceCount) for (let i = 0; i < docs.length; i++) sourceCount[docs[i]! - first]!++;
-  }
+  for (const { docs, freqs } of present) for (let i = 0; i < docs.length; i++) frequency[docs[i]! - first]! += freqs[i]!;
   let count = 0;
   for (let d = 0; d < span; d++) if (frequency[d] !== 0) count++;
   const docs = new Int32Array(count);
   const freqs = new Int32Array(count);
-  if (!sourceCount) {
-    let n = 0;
-    for (let d = 0; d < span; d++) {
-      if (frequency[d] === 0) continue;
-      docs[n] = d + first;
-      freqs[n++] = frequency[d]!;
-    }
-    return { docs, freqs };
-  }
-  // for positions: the sources (list, entry) of output document i are src[srcStart[i] .. srcStart[i+1])
-  const srcStart = new Int32Array(count + 1);
-  // reused: the output index of each document
-  const slot = sourceCount;
   let n = 0;
-  let sources = 0;
   for (let d = 0; d < span; d++) {
     if (frequency[d] === 0) continue;
     docs[n] = d + first;
-    freqs[n] = frequency[d]!;
-    srcStart[n] = sources;
-    sources += sourceCount[d]!;
-    slot[d] = n++;
+    freqs[n++] = frequency[d]!;
   }
-  srcStart[count] = sources;
-  const fill = srcStart.slice(0, count);
-  const srcList = new Int32Array(sources);
-  const srcEntry = new Int32Array(sources);
-  present.forEach((list, l) => {
-    for (let i = 0; i < list.docs.length; i++) {
-      const at = fill[slot[list.docs[i]! - first]!]!++;
-      srcList[at] = l;
-      srcEntry[at] = i;
-    }
-  });
-  return { docs, freqs, positions: unitedPositions(present, srcStart, srcList, srcEntry) };
+  return { docs, freqs };
 }
 
-/** Positions of output document i of a union: its sources' positions, united and sorted. */
-function unitedPositions(present: PostingList[], srcStart: Int32Array, srcList: Int32Array, srcEntry: Int32Array): (i: number) => Int32Array {
+/**
+ * Positions of output document i of a union over `docs`: its sources' positions, united and
+ * sorted. The sources (list, entry) of document i are src[srcStart[i] .. srcStart[i+1]), found by
+ * walking each list against the united documents once.
+ */
+function unitedPositions(present: PostingList[], docs: Int32Array): (i: number) => Int32Array {
+  const count = docs.length;
+  const srcStart = new Int32Array(count + 1);
+  const slotsOf = present.map((list) => {
+    const slots = new Int32Array(list.docs.length);
+    let at = 0;
+    for (let e = 0; e < list.docs.length; e++) {
+      while (docs[at]! < list.docs[e]!) at++;
+      slots[e] = at;
+      srcStart[at + 1]!++;
+    }
+    return slots;
+  });
+  for (let i = 0; i < count; i++) srcStart[i + 1]! += srcStart[i]!;
+  const fill = srcStart.slice(0, count);
+  const srcList = new Int32Array(srcStart[count]!);
+  const srcEntry = new Int32Array(srcStart[count]!);
+  slotsOf.forEach((slots, l) => {
+    for (let e = 0; e < slots.length; e++) {
+      const at = fill[slots[e]!]!++;
+      srcList[at] = l;
+      srcEntry[at] = e;
+    }
+  });
   return (i) => {
     const from = srcStart[i]!;
     const to = srcStart[i + 1]!;
