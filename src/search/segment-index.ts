@@ -446,39 +446,46 @@ export class SegmentSearchIndex implements SearchIndex {
       const allowed = filters.tagId !== undefined ? new Set(this.#store.keyDocs(`${NS.facet}t${filters.tagId}`)) : undefined;
       const normalized = words.map(normalizeText);
       const documentFrequency: number[] = [];
-      let best = 0;
       const categoryId = filters.categoryId;
       for (const word of normalized) {
         const { docs } = this.#term({ text: word, alternatives: [] });
         documentFrequency.push(this.#liveCount(docs));
         for (let i = 0; i < docs.length; i++) {
-          const doc = docs[i]!;
-          if (!table.alive[doc] || (categoryId !== undefined && table.category[doc] !== categoryId)) continue;
-          if (allowed && !allowed.has(doc)) continue;
-          const c = counts[doc]! + 1;
-          if (c > 255) continue;
-          counts[doc] = c;
-          if (c > best) best = c;
+          const c = counts[docs[i]!]! + 1;
+          if (c <= 255) counts[docs[i]!] = c;
         }
       }
+      // one pass over the documents, not one per word and document: documents that may not be
+      // shown (removed, another category, without the tag) drop out, and the counts are tallied
+      const histogram = new Int32Array(256);
+      let best = 0;
+      for (let doc = 0; doc < counts.length; doc++) {
+        const c = counts[doc]!;
+        if (c === 0) continue;
+        if (!table.alive[doc] || (categoryId !== undefined && table.category[doc] !== categoryId) || (allowed && !allowed.has(doc))) {
+          counts[doc] = 0;
+          continue;
+        }
+        histogram[c]!++;
+        if (c > best) best = c;
+      }
       if (best === 0) return [];
-      // The short list: most words first, newest first within a count. One pass finds the count
-      // from which the list is full; exact results are left out here (a handful), not per word.
+      // The short list: most words first, newest first within a count. The histogram gives the
+      // count from which the list is full; exact results are left out here (a handful), not per word.
       const wanted = limit * 3 + exclude.size;
-      const histogram = new Int32Array(best + 1);
-      for (let doc = 0; doc < counts.length; doc++) histogram[counts[doc]!]!++;
       let cutoff = best;
       let room = wanted;
       while (cutoff > 1 && histogram[cutoff]! < room) room -= histogram[cutoff--]!;
       const above: number[] = [];
-      const atCutoff: number[] = [];
+      const atCutoff = new Int32Array(histogram[cutoff]!);
+      let atCount = 0;
       for (let doc = 0; doc < counts.length; doc++) {
         const c = counts[doc]!;
         if (c > cutoff) above.push(doc);
-        else if (c === cutoff) atCutoff.push(doc);
+        else if (c === cutoff) atCutoff[atCount++] = doc;
       }
       above.sort((a, b) => counts[b]! - counts[a]! || table.newer(a, b));
-      const shortlist = [...above, ...this.#newest(Int32Array.from(atCutoff), room)].filter((doc) => !exclude.has(table.article[doc]!)).slice(0, limit * 3);
+      const shortlist = [...above, ...this.#newest(atCutoff, room)].filter((doc) => !exclude.has(table.article[doc]!)).slice(0, limit * 3);
       if (shortlist.length === 0) return [];
       // BM25 for the short list from the documents' text: a few dozen documents
       const texts = this.#loadTexts(shortlist.map((doc) => table.article[doc]!));

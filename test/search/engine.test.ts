@@ -117,6 +117,42 @@ describe('search engine: fixed cases from the semantics', () => {
   });
 });
 
+describe('search engine: related results', () => {
+  it('rank by words matched, then BM25 and recency, and keep to the filters and to live documents', () => {
+    index.clear();
+    const docs = [
+      { ...doc(1, '网络与命名空间', '容器'), categoryId: 1, tagIds: [7] },
+      { ...doc(2, '网络', '容器'), categoryId: 2, tagIds: [] },
+      { ...doc(3, '', '命名空间'), categoryId: 1, tagIds: [7] },
+      { ...doc(4, '容器网络命名空间', '全都有'), categoryId: 1, tagIds: [7] },
+      { ...doc(5, '无关的文字'), categoryId: 1, tagIds: [7] },
+    ];
+    texts = new Map(docs.map((d) => [d.id, d]));
+    index.upsertMany(docs.map((d, i) => ({ ...d, publishedTs: 1_600_000_000 + i * 3600 })));
+    index.remove(4);
+    const words = ['容器', '网络', '命名空间'];
+    const related = (filters: { categoryId?: number; tagId?: number }, exclude: number[] = []) =>
+      index.related(words, filters, new Set(exclude), 10).map((hit) => [hit.id, hit.wordsMatched]);
+    expect(related({})).toEqual([
+      [1, 3],
+      [2, 2],
+      [3, 1],
+    ]);
+    expect(related({ categoryId: 1 })).toEqual([
+      [1, 3],
+      [3, 1],
+    ]);
+    expect(related({ tagId: 7 })).toEqual([
+      [1, 3],
+      [3, 1],
+    ]);
+    expect(related({}, [1])).toEqual([
+      [2, 2],
+      [3, 1],
+    ]);
+  });
+});
+
 describe('search engine: long lists', () => {
   it('finds phrases and single tokens in lists long enough for positions chunks and skip tables, across merges', () => {
     // the summary puts 容器 at position 0, so a positions row starts with a 0 byte like a bucket does
