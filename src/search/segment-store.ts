@@ -181,6 +181,10 @@ export class SegmentStore {
 
   clear(): void {
     this.#db.exec('DELETE FROM search_postings; DELETE FROM search_segments; DELETE FROM search_docs;');
+    // the document table starts over too: sync() can tell a cleared index by its numbers only
+    // while it holds fewer documents than before, and a refilled one may hold more
+    this.#docs = new DocumentTable();
+    this.#maxSeq = 0;
     this.#stale = true;
   }
 
