@@ -9,6 +9,8 @@ import { RELATED_LIMIT, RELATED_THRESHOLD } from '../search/service.js';
 import { max, median, percentile, timeMs } from './stats.js';
 
 export const SEARCH_LIMIT = 20;
+/** The scans' test of one term (bound twice): 1 when the article holds it, else 0. */
+const HOLDS_TERM = '(instr(lower(title), ?) > 0 OR instr(lower(plain_text), ?) > 0)';
 /** Rows the related scan keeps: the engine's short list (three times the section, segment-index.ts related). */
 const RELATED_SCAN_LIMIT = RELATED_LIMIT * 3;
 
@@ -127,7 +129,7 @@ export function runSearchBench(services: Services, db: Db, mix: QueryClass[], op
   const scanFor = (terms: number) => {
     let stmt = scans.get(terms);
     if (!stmt) {
-      const condition = Array.from({ length: terms }, () => '(instr(lower(title), ?) > 0 OR instr(lower(plain_text), ?) > 0)').join(' AND ');
+      const condition = Array.from({ length: terms }, () => HOLDS_TERM).join(' AND ');
       stmt = db.prepare<string[], { id: number }>(`SELECT id FROM articles WHERE status = 'published' AND ${condition} ORDER BY published_ts DESC`);
       scans.set(terms, stmt);
     }
@@ -138,7 +140,7 @@ export function runSearchBench(services: Services, db: Db, mix: QueryClass[], op
   const relatedScanFor = (words: number) => {
     let stmt = relatedScans.get(words);
     if (!stmt) {
-      const matched = Array.from({ length: words }, () => '(instr(lower(title), ?) > 0 OR instr(lower(plain_text), ?) > 0)').join(' + ');
+      const matched = Array.from({ length: words }, () => HOLDS_TERM).join(' + ');
       stmt = db.prepare<string[], { id: number; matched: number }>(
         `SELECT id, matched FROM (SELECT id, published_ts, ${matched} AS matched FROM articles WHERE status = 'published') WHERE matched > 0 ORDER BY matched DESC, published_ts DESC LIMIT ${RELATED_SCAN_LIMIT}`,
       );
