@@ -81,11 +81,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const db = options.db ?? openDatabase(config.DATABASE_PATH);
-  const services = createServices(db, { widgetWindowMinutes: config.WIDGET_WINDOW_MINUTES, ...options.services });
+  const services = createServices(db, {
+    widgetWindowMinutes: config.WIDGET_WINDOW_MINUTES,
+    ...(config.SEARCH_THREADS !== undefined ? { searchThreads: config.SEARCH_THREADS } : {}),
+    ...options.services,
+  });
   app.decorate('services', services);
   // pending view counts are written before the database closes
   app.addHook('onClose', async () => {
     services.views.close();
+    await services.index.close();
     if (!options.db) db.close();
   });
   app.decorate('config', config);

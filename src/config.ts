@@ -12,12 +12,14 @@ export const configSchema = z.object({
   LOAD_DEMO: z.enum(['auto', 'never']).default('auto'),
   /** Requests per minute per client for search, API and form posts. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  /** Minutes each rotation window lasts (hot-tag colours, tips, poems, random picks). */
   /** Behind a reverse proxy: trust X-Forwarded-For from loopback for the client address. */
   TRUST_PROXY: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
   /** Signs the takedown form's CSRF cookie; set it in production so forms survive restarts. */
   COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Minutes each rotation window lasts (hot-tag colours, tips, poems, random picks). */
   WIDGET_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** Threads that share large searches with the request thread; unset: one fewer than the cores, at most 3. */
+  SEARCH_THREADS: z.coerce.number().int().min(0).max(16).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

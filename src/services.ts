@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { createArticleRepository } from './db/articles.js';
 import { createContentVersion } from './db/changes.js';
 import type { Db } from './db/open.js';
@@ -22,9 +23,19 @@ export interface ServiceOptions {
   viewFlushIntervalMs?: number;
   /** Search result pages cached in memory (0: none). */
   searchCacheEntries?: number;
+  /** Search helper threads (search-helpers.ts); default one fewer than the cores, at most 3. */
+  searchThreads?: number;
+  /** Indexes smaller than this search in one thread. */
+  searchThreadsMinDocuments?: number;
   poems?: Poem[];
   now?: () => number;
 }
+
+/**
+ * Below this many indexed documents a query takes a few milliseconds at most, and handing half of
+ * it to another thread (~0.1 ms) is not worth it.
+ */
+export const SEARCH_THREADS_MIN_DOCUMENTS = 20_000;
 
 /** Wires repositories, the search index and the services over one open database. */
 export function createServices(db: Db, options: ServiceOptions = {}) {
@@ -53,6 +64,10 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
       );
     },
     ...(options.searchCacheEntries !== undefined ? { cacheEntries: options.searchCacheEntries } : {}),
+    helpers: {
+      threads: options.searchThreads ?? Math.min(3, availableParallelism() - 1),
+      minDocuments: options.searchThreadsMinDocuments ?? SEARCH_THREADS_MIN_DOCUMENTS,
+    },
   });
 
   reindexIfNeeded({ db, articles, index, catalog });

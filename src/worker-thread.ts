@@ -1,16 +1,16 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 
 /**
  * Starts the worker module `name` (no extension) that sits beside `importerUrl`: `.js` when built;
  * `.ts` when run by tsx (tests and `npm run dev`), whose loader a worker thread must register for
  * itself before it can import TypeScript.
  */
-export function spawnSiblingWorker(importerUrl: string, name: string, workerData?: unknown): Worker {
+export function spawnSiblingWorker(importerUrl: string, name: string, workerData?: unknown, transferList: Transferable[] = []): Worker {
   const extension = extname(fileURLToPath(importerUrl));
   const url = new URL(`./${name}${extension}`, importerUrl);
-  if (extension !== '.ts') return new Worker(url, { workerData });
+  if (extension !== '.ts') return new Worker(url, { workerData, transferList });
   const loader = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(loader, { eval: true, workerData });
+  return new Worker(loader, { eval: true, workerData, transferList });
 }

@@ -20,6 +20,18 @@ export function openDatabase(path: string): Db {
   return db;
 }
 
+/**
+ * A second connection to an existing database that only reads (the search helper threads'): no
+ * migrations, and writing is refused by SQLite rather than by convention.
+ */
+export function openReadingConnection(path: string): Db {
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('query_only = ON');
+  return db;
+}
+
 /** Applies every numbered migration newer than PRAGMA user_version, each in its own transaction. */
 export function migrate(db: Db, dir: string = MIGRATIONS_DIR): number {
   const current = Number(db.pragma('user_version', { simple: true }));

@@ -77,6 +77,8 @@ export interface SearchIndex {
   search(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage;
   /** Exact number of matches, without ranking. */
   count(query: ParsedQuery, filters: SearchFilters): number;
+  /** Releases what the engine holds besides the database (threads); the last call. */
+  close(): Promise<void>;
   /** Documents holding some of `words`, most words first; never one of `exclude`. */
   related(words: string[], filters: SearchFilters, exclude: ReadonlySet<number>, limit: number): RelatedHit[];
 }

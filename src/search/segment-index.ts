@@ -3,23 +3,13 @@ import { bm25Scores, bm25Term, idf } from './bm25.js';
 import type { DocumentText, IndexedDocument, PreparedIndexBatch, RelatedHit, SearchFilters, SearchHit, SearchIndex, SearchPage, Tier } from './engine.js';
 import { termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
-import {
-  countedMatches,
-  indexOf,
-  intersectDocs,
-  matchPhrase,
-  subtractDocs,
-  unionDocs,
-  unionLists,
-  unionMatches,
-  type PhraseMatches,
-} from './list-ops.js';
-import type { PostingList } from './postings.js';
+import { indexOf, intersectDocs, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
-import { buildSegment, normalizeFields, NS, TAG_BASE, WEIGHTS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
-import { CharClass, classOf } from './chars.js';
-import { SegmentStore, type ListRef } from './segment-store.js';
-import { symbolPairs, termPhrase, type TermPhrase } from './tokenize.js';
+import { SearchHelpers } from './search-helpers.js';
+import { buildSegment, normalizeFields, NS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
+import { SegmentStore, type SegmentInfo } from './segment-store.js';
+import { concatMatches, termsInSegment } from './segment-terms.js';
+import { termPhrase } from './tokenize.js';
 
 /**
  * The embedded search engine: an inverted index of our own tokens (see segment-builder.ts) kept in
@@ -39,7 +29,6 @@ import { symbolPairs, termPhrase, type TermPhrase } from './tokenize.js';
 
 /** Match sets up to this size are ranked fully by BM25; larger ones by tier, then recency. */
 export const FULL_RANK_LIMIT = 2000;
-const EMPTY_MATCHES: PhraseMatches = { docs: new Int32Array(0), weights: new Float64Array(0), zones: new Uint8Array(0) };
 
 export interface SegmentIndexOptions {
   /** Loads the text of documents, for verifying candidates of terms the index alone cannot decide. */
@@ -48,6 +37,11 @@ export interface SegmentIndexOptions {
   cacheEntries?: number;
   /** Segments of one level merged at a time (MERGE_FACTOR in segment-store.ts; tests use 2 to merge often). */
   mergeFactor?: number;
+  /**
+   * Threads that evaluate some of a large query's segments while this one does the rest
+   * (search-helpers.ts); an in-memory database cannot be shared and has none. Default: none.
+   */
+  helpers?: { threads: number; minDocuments: number };
 }
 
 interface TermMatches {
@@ -58,68 +52,35 @@ interface TermMatches {
   exact: boolean;
 }
 
-function isSingleCjk(token: string): boolean {
-  const cp = token.codePointAt(0)!;
-  return token.length === (cp > 0xffff ? 2 : 1) && classOf(cp) === CharClass.Cjk;
-}
-
-/**
- * The decoded lists of a phrase's tokens in one segment (each token's prefix expansions united):
- * the token with the fewest entries is decoded whole, each next one only where the documents so far
- * hold it, so a rare phrase of common tokens decodes a few blocks of their long lists. Null when
- * no document holds every token.
- */
-function narrowedLists(refs: ListRef[][]): PostingList[] | null {
-  const sizes = refs.map((expansions) => expansions.reduce((sum, ref) => sum + ref.count, 0));
-  const order = refs.map((_, j) => j).sort((a, b) => sizes[a]! - sizes[b]!);
-  const lists: PostingList[] = new Array(refs.length);
-  let within: Int32Array | undefined;
-  for (const j of order) {
-    const decoded = refs[j]!.map((ref) => (within ? ref.decodeWithin(within) : ref.decode()));
-    const list = decoded.length === 1 ? decoded[0]! : unionLists(decoded);
-    if (list.docs.length === 0) return null;
-    lists[j] = list;
-    within = list.docs;
-  }
-  return lists;
-}
-
-function concatMatches(parts: PhraseMatches[]): PhraseMatches {
-  if (parts.length === 0) return EMPTY_MATCHES;
-  if (parts.length === 1) return parts[0]!;
-  const size = parts.reduce((sum, p) => sum + p.docs.length, 0);
-  // counted lists' weights are their frequencies (Int32Array): kept that way, half the bytes
-  const integral = parts.every((p) => p.weights instanceof Int32Array);
-  const out: PhraseMatches = { docs: new Int32Array(size), weights: integral ? new Int32Array(size) : new Float64Array(size), zones: new Uint8Array(size) };
-  let at = 0;
-  for (const part of parts) {
-    out.docs.set(part.docs, at);
-    out.weights.set(part.weights, at);
-    out.zones.set(part.zones, at);
-    at += part.docs.length;
-  }
-  return out;
-}
-
 const EMPTY_INPUT: SegmentInput = { fields: { title: '', tags: [], summary: '', body: '' }, categoryId: 0, tagIds: [] };
 
 function isBuiltSegment(batch: PreparedIndexBatch): batch is BuiltSegment {
   return batch.kind === 'segment';
 }
 
-const headWeight = (position: number) => (position < TAG_BASE ? WEIGHTS.title : WEIGHTS.tags);
-const bodyWeight = () => WEIGHTS.body;
-
 export class SegmentSearchIndex implements SearchIndex {
   readonly #store: SegmentStore;
   readonly #loadTexts: SegmentIndexOptions['loadTexts'];
   readonly #cacheEntries: number;
   readonly #cache = new Map<string, SearchPage>();
+  readonly #helpers: SearchHelpers | undefined;
 
   constructor(db: Db, options: SegmentIndexOptions) {
     this.#store = new SegmentStore(db, options.mergeFactor);
     this.#loadTexts = options.loadTexts;
     this.#cacheEntries = options.cacheEntries ?? 500;
+    const helpers = options.helpers;
+    if (helpers && helpers.threads > 0 && !db.memory) this.#helpers = new SearchHelpers(db.name, helpers);
+  }
+
+  /** Stops the helper threads, if any were started. */
+  async close(): Promise<void> {
+    await this.#helpers?.close();
+  }
+
+  /** Helper threads started and working, and how their shares went. */
+  get helperStats(): { working: number; answered: number; fellBack: number } {
+    return { working: this.#helpers?.working ?? 0, answered: this.#helpers?.stats.answered ?? 0, fellBack: this.#helpers?.stats.fellBack ?? 0 };
   }
 
   /** The per-document facts, as of the last sync. */
@@ -168,50 +129,21 @@ export class SegmentSearchIndex implements SearchIndex {
 
   // --- reading postings --------------------------------------------------------------------------
 
-  /** Where one phrase occurs in the head (title and tags) or the body (summary and body). */
-  #phrase(field: 'head' | 'body', phrase: TermPhrase): PhraseMatches {
-    if (phrase.tokens.length === 0) return EMPTY_MATCHES;
-    const head = field === 'head';
-    const parts: PhraseMatches[] = [];
-    if (phrase.tokens.length === 1 && phrase.prefix && isSingleCjk(phrase.tokens[0]!)) {
-      // a single character: its own lists, so no prefix expansion over every bigram it starts
-      const key = (head ? NS.headChar : NS.bodyChar) + phrase.tokens[0]!;
-      for (const segment of this.#store.segments) {
-        const list = this.#store.list(segment, key, false);
-        if (list) parts.push(head ? matchPhrase([list], TAG_BASE, headWeight) : countedMatches(list, WEIGHTS.body));
-      }
-      return concatMatches(parts);
-    }
-    const pairs = symbolPairs(phrase);
-    const ns = pairs ? (head ? NS.headPair : NS.bodyPair) : head ? NS.head : NS.body;
-    const { tokens } = pairs ?? phrase;
-    const positions = head || tokens.length > 1;
-    const last = tokens.length - 1;
-    segments: for (const segment of this.#store.segments) {
-      const refs: ListRef[][] = [];
-      for (let j = 0; j < tokens.length; j++) {
-        const found = this.#store.refs(segment, ns + tokens[j]!, phrase.prefix && j === last);
-        if (found.length === 0) continue segments;
-        refs.push(found);
-      }
-      const lists = narrowedLists(refs);
-      if (!lists) continue;
-      parts.push(positions ? matchPhrase(lists, TAG_BASE, head ? headWeight : bodyWeight) : countedMatches(lists[0]!, WEIGHTS.body));
-    }
-    return concatMatches(parts);
-  }
-
-  #term(term: Term): TermMatches {
-    let head = EMPTY_MATCHES;
-    let body = EMPTY_MATCHES;
-    let exact = true;
-    for (const variant of termVariants(term)) {
-      const phrase = termPhrase(variant);
-      exact &&= phrase.exact;
-      head = unionMatches(head, this.#phrase('head', phrase));
-      body = unionMatches(body, this.#phrase('body', phrase));
-    }
-    return { head, body, docs: unionDocs(head.docs, body.docs), exact };
+  /**
+   * Where each term occurs, over every segment: the segments are evaluated in this thread or
+   * shared with the helper threads, and their matches joined in document order.
+   */
+  #terms(terms: readonly Term[]): TermMatches[] {
+    const phrases = terms.map((term) => termVariants(term).map(termPhrase));
+    const reader = this.#store.reader;
+    const local = (segment: SegmentInfo) => termsInSegment(reader, segment, phrases);
+    const segments = this.#store.segments;
+    const bySegment = this.#helpers ? this.#helpers.evaluate(segments, phrases, local) : segments.map(local);
+    return phrases.map((variants, t) => {
+      const head = concatMatches(bySegment.map((matches) => matches[t]!.head));
+      const body = concatMatches(bySegment.map((matches) => matches[t]!.body));
+      return { head, body, docs: unionDocs(head.docs, body.docs), exact: variants.every((phrase) => phrase.exact) };
+    });
   }
 
   #liveCount(docs: Int32Array): number {
@@ -226,8 +158,9 @@ export class SegmentSearchIndex implements SearchIndex {
   /** The matching live documents of a query, with what ranking needs; null when nothing can match. */
   #evaluate(query: ParsedQuery, filters: SearchFilters): { docs: Int32Array; terms: TermMatches[]; verified: boolean } | null {
     if (query.include.length === 0) return null;
-    const terms = query.include.map((term) => this.#term(term));
-    const excluded = query.exclude.map((term) => this.#term(term));
+    const evaluated = this.#terms([...query.include, ...query.exclude]);
+    const terms = evaluated.slice(0, query.include.length);
+    const excluded = evaluated.slice(query.include.length);
     const verified = terms.some((t) => !t.exact) || excluded.some((t) => !t.exact);
     const bySize = [...terms].sort((a, b) => a.docs.length - b.docs.length);
     let docs = bySize[0]!.docs;
@@ -447,8 +380,7 @@ export class SegmentSearchIndex implements SearchIndex {
       const normalized = words.map(normalizeText);
       const documentFrequency: number[] = [];
       const categoryId = filters.categoryId;
-      for (const word of normalized) {
-        const { docs } = this.#term({ text: word, alternatives: [] });
+      for (const { docs } of this.#terms(normalized.map((word) => ({ text: word, alternatives: [] })))) {
         documentFrequency.push(this.#liveCount(docs));
         for (let i = 0; i < docs.length; i++) {
           const c = counts[docs[i]!]! + 1;

@@ -1,8 +1,10 @@
 import type { Db } from '../db/open.js';
-import { concatLists, concatPostings, decodeWithin, isSplitList, readHeader, readSkips, type PositionChunks, type PostingList, type Skips } from './postings.js';
-import { unionLists } from './list-ops.js';
-import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, POSITIONS_SUFFIX, SKIP_MIN_ENTRIES, SKIP_SUFFIX } from './rows.js';
-import { compareKeys, NS, type BuiltSegment } from './segment-builder.js';
+import { concatLists, concatPostings, isSplitList, type PostingList } from './postings.js';
+import { bucketEntries, isAuxiliaryKey, isBucket, packRows } from './rows.js';
+import { compareKeys, type BuiltSegment } from './segment-builder.js';
+import { isPositionalKey, PostingsReader, type SegmentInfo } from './segment-reader.js';
+
+export type { ListRef, SegmentInfo } from './segment-reader.js';
 
 /**
  * The segment index's storage: its three tables (migration 0005), the per-document facts held in
@@ -12,29 +14,7 @@ import { compareKeys, NS, type BuiltSegment } from './segment-builder.js';
 
 /** Segments of one level merged into one of the next. */
 export const MERGE_FACTOR = 10;
-const PREFIX_END = '\u{10FFFF}';
 const MERGE_PAGE_ROWS = 256;
-
-/** Whether a key's lists hold positions (the character and facet namespaces count only). */
-function isPositionalKey(key: string): boolean {
-  return key[0] !== NS.bodyChar && key[0] !== NS.facet;
-}
-
-/** One key's list in one segment, found but not decoded. */
-export interface ListRef {
-  /** Entries in the list. */
-  count: number;
-  decode(): PostingList;
-  /** Only the entries whose documents are in `docs` (absolute, ascending). */
-  decodeWithin(docs: Int32Array): PostingList;
-}
-
-export interface SegmentInfo {
-  id: number;
-  base: number;
-  span: number;
-  level: number;
-}
 
 /** One document of a batch to store: its article and what the in-memory table keeps of it. */
 export interface StoredDocument {
@@ -95,12 +75,14 @@ export class SegmentStore {
   #dataVersion = -1;
   #stale = true;
   readonly #stmts;
+  readonly #reader: PostingsReader;
   /** Runs `work` in one read transaction, so every statement in it sees one snapshot. */
   readonly read: <T>(work: () => T) => T;
 
   constructor(db: Db, mergeFactor = MERGE_FACTOR) {
     this.#db = db;
     this.#mergeFactor = Math.max(2, mergeFactor);
+    this.#reader = new PostingsReader(db);
     this.#stmts = {
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       segments: db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base'),
@@ -121,17 +103,6 @@ export class SegmentStore {
       ),
       insertPosting: db.prepare<[number, string, Uint8Array]>('INSERT INTO search_postings (segment, token, data) VALUES (?, ?, ?)'),
       insertSegment: db.prepare<[number, number, number, number]>('INSERT INTO search_segments (id, base, span, level) VALUES (?, ?, ?, ?)'),
-      // the row holding `token`, if any: its own row, or the bucket that starts at or before it
-      floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
-        'SELECT token, data FROM search_postings WHERE segment = ? AND token <= ? ORDER BY token DESC LIMIT 1',
-      ),
-      auxiliaryRow: db.prepare<[number, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token = ?').pluck(),
-      positionChunks: db
-        .prepare<[number, string, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token > ? AND token < ? ORDER BY token')
-        .pluck(),
-      rowsBetween: db.prepare<[number, string, string], { token: string; data: Buffer }>(
-        'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? AND token < ?',
-      ),
       mergePage: db.prepare<[number, string, number], { token: string; data: Buffer }>(
         'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? ORDER BY token LIMIT ?',
       ),
@@ -233,7 +204,7 @@ export class SegmentStore {
   /** A list row with its positions chunks joined back on, when it was split. */
   #wholeList(segment: SegmentInfo, key: string, data: Uint8Array): Uint8Array {
     if (!isPositionalKey(key) || !isSplitList(data)) return data;
-    const chunks = this.#stmts.positionChunks.all(segment.id, key + POSITIONS_SUFFIX, key + SKIP_SUFFIX);
+    const chunks = this.#reader.positionChunks(segment, key);
     const whole = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, data.length));
     whole.set(data);
     let at = data.length;
@@ -313,59 +284,13 @@ export class SegmentStore {
 
   // --- reading postings --------------------------------------------------------------------------
 
-  /**
-   * The lists of `key` in one segment (every key starting with it when `prefix`), read from their
-   * rows but not decoded: a phrase query decodes the shortest first and only the entries of the
-   * others that can still match.
-   */
-  refs(segment: SegmentInfo, key: string, prefix: boolean): ListRef[] {
-    const floor = this.#stmts.floorRow.get(segment.id, key);
-    if (!prefix) {
-      // (an auxiliary row is never the row of a key: its bytes are no list)
-      if (!floor || isAuxiliaryKey(floor.token)) return [];
-      if (isBucket(floor.data)) {
-        const bytes = findInBucket(floor.data, key);
-        return bytes ? [this.#ref(segment, key, bytes)] : [];
-      }
-      return floor.token === key ? [this.#ref(segment, key, floor.data)] : [];
-    }
-    // every key starting with `key`: in the bucket at or before it, and in the rows after it
-    const refs: ListRef[] = [];
-    const collect = (row: { token: string; data: Buffer }) => {
-      if (isAuxiliaryKey(row.token)) return;
-      if (!isBucket(row.data)) {
-        if (row.token.startsWith(key)) refs.push(this.#ref(segment, row.token, row.data));
-        return;
-      }
-      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) refs.push(this.#ref(segment, entry.key, entry.list));
-    };
-    if (floor) collect(floor);
-    for (const row of this.#stmts.rowsBetween.all(segment.id, key, key + PREFIX_END)) collect(row);
-    return refs;
-  }
-
-  #ref(segment: SegmentInfo, key: string, bytes: Uint8Array): ListRef {
-    const positional = isPositionalKey(key);
-    const { count } = readHeader(bytes);
-    const chunks: PositionChunks = {
-      one: (n) => this.#stmts.auxiliaryRow.get(segment.id, positionsKey(key, n))!,
-      all: () => this.#stmts.positionChunks.all(segment.id, key + POSITIONS_SUFFIX, key + SKIP_SUFFIX),
-    };
-    let skips: Skips | undefined;
-    return {
-      count,
-      decode: () => decodeWithin(bytes, segment.base, positional, undefined, undefined, chunks),
-      decodeWithin: (docs) => {
-        if (positional && count >= SKIP_MIN_ENTRIES) skips ??= readSkips(this.#stmts.auxiliaryRow.get(segment.id, key + SKIP_SUFFIX)!);
-        return decodeWithin(bytes, segment.base, positional, skips, docs, chunks);
-      },
-    };
+  /** Reads lists out of this connection's segments. */
+  get reader(): PostingsReader {
+    return this.#reader;
   }
 
   list(segment: SegmentInfo, key: string, prefix: boolean): PostingList | undefined {
-    const refs = this.refs(segment, key, prefix);
-    if (refs.length === 0) return undefined;
-    return refs.length === 1 ? refs[0]!.decode() : unionLists(refs.map((ref) => ref.decode()));
+    return this.#reader.list(segment, key, prefix);
   }
 
   /** Documents of one counted key over every segment. */

@@ -1,0 +1,113 @@
+import type { Db } from '../db/open.js';
+import { decodeWithin, readHeader, readSkips, type PositionChunks, type PostingList, type Skips } from './postings.js';
+import { unionLists } from './list-ops.js';
+import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, positionsKey, POSITIONS_SUFFIX, SKIP_MIN_ENTRIES, SKIP_SUFFIX } from './rows.js';
+import { NS } from './segment-builder.js';
+
+/**
+ * Reading one key's lists out of a stored segment. Needs nothing but the postings table, so the
+ * search helper thread (segment-worker.ts) reads through its own connection with the same code.
+ */
+
+const PREFIX_END = '\u{10FFFF}';
+
+/** Whether a key's lists hold positions (the character and facet namespaces count only). */
+export function isPositionalKey(key: string): boolean {
+  return key[0] !== NS.bodyChar && key[0] !== NS.facet;
+}
+
+export interface SegmentInfo {
+  id: number;
+  base: number;
+  span: number;
+  level: number;
+}
+
+/** One key's list in one segment, found but not decoded. */
+export interface ListRef {
+  /** Entries in the list. */
+  count: number;
+  decode(): PostingList;
+  /** Only the entries whose documents are in `docs` (absolute, ascending). */
+  decodeWithin(docs: Int32Array): PostingList;
+}
+
+export class PostingsReader {
+  readonly #stmts;
+
+  constructor(db: Db) {
+    this.#stmts = {
+      // the row holding `token`, if any: its own row, or the bucket that starts at or before it
+      floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
+        'SELECT token, data FROM search_postings WHERE segment = ? AND token <= ? ORDER BY token DESC LIMIT 1',
+      ),
+      auxiliaryRow: db.prepare<[number, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token = ?').pluck(),
+      positionChunks: db
+        .prepare<[number, string, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token > ? AND token < ? ORDER BY token')
+        .pluck(),
+      rowsBetween: db.prepare<[number, string, string], { token: string; data: Buffer }>(
+        'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? AND token < ?',
+      ),
+    };
+  }
+
+  /** The positions chunks of a split list, in order. */
+  positionChunks(segment: SegmentInfo, key: string): Buffer[] {
+    return this.#stmts.positionChunks.all(segment.id, key + POSITIONS_SUFFIX, key + SKIP_SUFFIX);
+  }
+
+  /**
+   * The lists of `key` in one segment (every key starting with it when `prefix`), read from their
+   * rows but not decoded: a phrase query decodes the shortest first and only the entries of the
+   * others that can still match.
+   */
+  refs(segment: SegmentInfo, key: string, prefix: boolean): ListRef[] {
+    const floor = this.#stmts.floorRow.get(segment.id, key);
+    if (!prefix) {
+      // (an auxiliary row is never the row of a key: its bytes are no list)
+      if (!floor || isAuxiliaryKey(floor.token)) return [];
+      if (isBucket(floor.data)) {
+        const bytes = findInBucket(floor.data, key);
+        return bytes ? [this.#ref(segment, key, bytes)] : [];
+      }
+      return floor.token === key ? [this.#ref(segment, key, floor.data)] : [];
+    }
+    // every key starting with `key`: in the bucket at or before it, and in the rows after it
+    const refs: ListRef[] = [];
+    const collect = (row: { token: string; data: Buffer }) => {
+      if (isAuxiliaryKey(row.token)) return;
+      if (!isBucket(row.data)) {
+        if (row.token.startsWith(key)) refs.push(this.#ref(segment, row.token, row.data));
+        return;
+      }
+      for (const entry of bucketEntries(row.data)) if (entry.key.startsWith(key)) refs.push(this.#ref(segment, entry.key, entry.list));
+    };
+    if (floor) collect(floor);
+    for (const row of this.#stmts.rowsBetween.all(segment.id, key, key + PREFIX_END)) collect(row);
+    return refs;
+  }
+
+  #ref(segment: SegmentInfo, key: string, bytes: Uint8Array): ListRef {
+    const positional = isPositionalKey(key);
+    const { count } = readHeader(bytes);
+    const chunks: PositionChunks = {
+      one: (n) => this.#stmts.auxiliaryRow.get(segment.id, positionsKey(key, n))!,
+      all: () => this.positionChunks(segment, key),
+    };
+    let skips: Skips | undefined;
+    return {
+      count,
+      decode: () => decodeWithin(bytes, segment.base, positional, undefined, undefined, chunks),
+      decodeWithin: (docs) => {
+        if (positional && count >= SKIP_MIN_ENTRIES) skips ??= readSkips(this.#stmts.auxiliaryRow.get(segment.id, key + SKIP_SUFFIX)!);
+        return decodeWithin(bytes, segment.base, positional, skips, docs, chunks);
+      },
+    };
+  }
+
+  list(segment: SegmentInfo, key: string, prefix: boolean): PostingList | undefined {
+    const refs = this.refs(segment, key, prefix);
+    if (refs.length === 0) return undefined;
+    return refs.length === 1 ? refs[0]!.decode() : unionLists(refs.map((ref) => ref.decode()));
+  }
+}

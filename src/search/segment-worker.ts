@@ -1,0 +1,47 @@
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { openReadingConnection, type Db } from '../db/open.js';
+import { PostingsReader, type SegmentInfo } from './segment-reader.js';
+import { termsInSegment, type FieldMatches } from './segment-terms.js';
+import { HELPER_BROKEN, sameSegments, transferablesOf, type HelperReply, type HelperTask } from './search-helpers.js';
+
+/**
+ * A search helper thread: evaluates a query's terms on the segments it is given, through its own
+ * connection, and answers on its port. It answers `stale` when the segments it sees are not the
+ * ones the asking connection saw (a merge or a rebuild committed in between): the asker then does
+ * the work itself, so a result never mixes two states of the index.
+ */
+
+const { dbPath, port, signal } = workerData as { dbPath: string; port: MessagePort; signal: Int32Array };
+
+function wake(value: number): void {
+  // the asking thread is blocked in Atomics.wait, not in its event loop
+  Atomics.store(signal, 0, value);
+  Atomics.notify(signal, 0);
+}
+
+let db: Db;
+try {
+  db = openReadingConnection(dbPath);
+} catch (error) {
+  wake(HELPER_BROKEN);
+  throw error;
+}
+const reader = new PostingsReader(db);
+const currentSegments = db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base');
+
+const evaluate = db.transaction((task: HelperTask): HelperReply => {
+  if (!sameSegments(currentSegments.all(), task.snapshot)) return { task: task.task, stale: true };
+  const matches: FieldMatches[][] = task.segments.map((segment) => termsInSegment(reader, segment, task.terms));
+  return { task: task.task, matches };
+});
+
+port.on('message', (task: HelperTask) => {
+  let reply: HelperReply;
+  try {
+    reply = evaluate(task);
+  } catch (error) {
+    reply = { task: task.task, error: (error as Error).message };
+  }
+  port.postMessage(reply, 'matches' in reply ? transferablesOf(reply.matches) : []);
+  wake(task.task);
+});
