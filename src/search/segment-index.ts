@@ -3,13 +3,14 @@ import { bm25Scores, bm25Term, idf } from './bm25.js';
 import type { DocumentText, IndexedDocument, PreparedIndexBatch, RelatedHit, SearchFilters, SearchHit, SearchIndex, SearchPage, Tier } from './engine.js';
 import { termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
-import { indexOf, intersectDocs, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
+import { indexOf } from './list-ops.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
 import { SearchHelpers } from './search-helpers.js';
 import { buildSegment, normalizeFields, NS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
+import { FULL_RANK_LIMIT, newestOf, relatedInSegment, searchSegment, type DocumentFacts, type SegmentSearch, type SegmentSearchResult } from './segment-query.js';
 import { SegmentStore, type SegmentInfo } from './segment-store.js';
-import { concatMatches, termsInSegment } from './segment-terms.js';
-import { termPhrase } from './tokenize.js';
+import { entriesToRead, rememberingLookups, type ListSource } from './segment-terms.js';
+import { termPhrase, type TermPhrase } from './tokenize.js';
 
 /**
  * The embedded search engine: an inverted index of our own tokens (see segment-builder.ts) kept in
@@ -27,8 +28,7 @@ import { termPhrase } from './tokenize.js';
  * segment-store.ts; this file answers queries.
  */
 
-/** Match sets up to this size are ranked fully by BM25; larger ones by tier, then recency. */
-export const FULL_RANK_LIMIT = 2000;
+export { FULL_RANK_LIMIT } from './segment-query.js';
 
 export interface SegmentIndexOptions {
   /** Loads the text of documents, for verifying candidates of terms the index alone cannot decide. */
@@ -41,15 +41,40 @@ export interface SegmentIndexOptions {
    * Threads that evaluate some of a large query's segments while this one does the rest
    * (search-helpers.ts); an in-memory database cannot be shared and has none. Default: none.
    */
-  helpers?: { threads: number; minDocuments: number };
+  helpers?: {
+    threads: number;
+    minDocuments: number;
+    takeBackMs?: number;
+    /** A query shares its segments only when this thread's share reads at least this many list entries (HELPER_MIN_ENTRIES). */
+    minEntries?: number;
+  };
 }
 
-interface TermMatches {
-  head: PhraseMatches;
-  body: PhraseMatches;
-  /** Documents holding the term anywhere (head or body), ascending. */
+/** A query's matches over every segment, before ranking. */
+interface Evaluated {
+  /** The matching documents, ascending (checked against the text when not exact). */
   docs: Int32Array;
   exact: boolean;
+  parts: SegmentSearchResult[];
+}
+
+/**
+ * Below about this many list entries in the request thread's share, a query is done in one thread
+ * (measured at 100k: such shares take under ~2 ms, where a helper's start-up eats the gain).
+ */
+export const HELPER_MIN_ENTRIES = 20_000;
+
+const phrasesOf = (term: Term) => termVariants(term).map(termPhrase);
+
+function concatDocs(parts: Int32Array[]): Int32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 const EMPTY_INPUT: SegmentInput = { fields: { title: '', tags: [], summary: '', body: '' }, categoryId: 0, tagIds: [] };
@@ -64,12 +89,14 @@ export class SegmentSearchIndex implements SearchIndex {
   readonly #cacheEntries: number;
   readonly #cache = new Map<string, SearchPage>();
   readonly #helpers: SearchHelpers | undefined;
+  readonly #helperMinEntries: number;
 
   constructor(db: Db, options: SegmentIndexOptions) {
     this.#store = new SegmentStore(db, options.mergeFactor);
     this.#loadTexts = options.loadTexts;
     this.#cacheEntries = options.cacheEntries ?? 500;
     const helpers = options.helpers;
+    this.#helperMinEntries = helpers?.minEntries ?? HELPER_MIN_ENTRIES;
     if (helpers && helpers.threads > 0 && !db.memory) this.#helpers = new SearchHelpers(db.name, helpers);
   }
 
@@ -79,8 +106,8 @@ export class SegmentSearchIndex implements SearchIndex {
   }
 
   /** Helper threads started and working, and how their shares went. */
-  get helperStats(): { working: number; answered: number; fellBack: number } {
-    return { working: this.#helpers?.working ?? 0, answered: this.#helpers?.stats.answered ?? 0, fellBack: this.#helpers?.stats.fellBack ?? 0 };
+  get helperStats(): { working: number; answered: number; fellBack: number; takenBack: number } {
+    return { working: this.#helpers?.working ?? 0, answered: 0, fellBack: 0, takenBack: 0, ...this.#helpers?.stats };
   }
 
   /** The per-document facts, as of the last sync. */
@@ -127,60 +154,42 @@ export class SegmentSearchIndex implements SearchIndex {
     if (this.#store.sync()) this.#cache.clear();
   }
 
-  // --- reading postings --------------------------------------------------------------------------
+  // --- evaluating segments -------------------------------------------------------------------------
 
-  /**
-   * Where each term occurs, over every segment: the segments are evaluated in this thread or
-   * shared with the helper threads, and their matches joined in document order.
-   */
-  #terms(terms: readonly Term[]): TermMatches[] {
-    const phrases = terms.map((term) => termVariants(term).map(termPhrase));
-    const reader = this.#store.reader;
-    const local = (segment: SegmentInfo) => termsInSegment(reader, segment, phrases);
-    const segments = this.#store.segments;
-    const bySegment = this.#helpers ? this.#helpers.evaluate(segments, phrases, local) : segments.map(local);
-    return phrases.map((variants, t) => {
-      const head = concatMatches(bySegment.map((matches) => matches[t]!.head));
-      const body = concatMatches(bySegment.map((matches) => matches[t]!.body));
-      return { head, body, docs: unionDocs(head.docs, body.docs), exact: variants.every((phrase) => phrase.exact) };
-    });
+  /** The arrays a segment's evaluation reads, as a plain object a helper can be sent. */
+  #facts(): DocumentFacts {
+    const { alive, category, minute, article } = this.#docs;
+    return { alive, category, minute, article };
   }
 
-  #liveCount(docs: Int32Array): number {
-    const alive = this.#docs.alive;
-    let n = 0;
-    for (let i = 0; i < docs.length; i++) n += alive[docs[i]!] ?? 0;
-    return n;
+  /** Each segment's part of a search: in this thread, or shared with the helper threads. */
+  #searchSegments(search: SegmentSearch): SegmentSearchResult[] {
+    const reader = this.#store.reader;
+    const facts = this.#facts();
+    const segments = this.#store.segments;
+    if (!this.#helpers) return segments.map((segment) => searchSegment(reader, segment, search, facts));
+    const lists = rememberingLookups(reader);
+    const local = (segment: SegmentInfo) => searchSegment(reader, segment, search, facts, lists);
+    return this.#helpers.evaluate(segments, { kind: 'search', search, facts }, local, this.#worthSharing(lists, [...search.include, ...search.exclude]));
+  }
+
+  /** Whether a share of segments holds enough work for a helper to take the other shares. */
+  #worthSharing(lists: ListSource, terms: TermPhrase[][]): (share: SegmentInfo[]) => boolean {
+    return (share) => share.reduce((sum, segment) => sum + entriesToRead(lists, segment, terms), 0) >= this.#helperMinEntries;
   }
 
   // --- queries -----------------------------------------------------------------------------------
 
   /** The matching live documents of a query, with what ranking needs; null when nothing can match. */
-  #evaluate(query: ParsedQuery, filters: SearchFilters): { docs: Int32Array; terms: TermMatches[]; verified: boolean } | null {
+  #evaluate(query: ParsedQuery, filters: SearchFilters, newest: number, ranked: boolean): Evaluated | null {
     if (query.include.length === 0) return null;
-    const evaluated = this.#terms([...query.include, ...query.exclude]);
-    const terms = evaluated.slice(0, query.include.length);
-    const excluded = evaluated.slice(query.include.length);
-    const verified = terms.some((t) => !t.exact) || excluded.some((t) => !t.exact);
-    const bySize = [...terms].sort((a, b) => a.docs.length - b.docs.length);
-    let docs = bySize[0]!.docs;
-    for (const t of bySize.slice(1)) {
-      if (docs.length === 0) break;
-      docs = intersectDocs(docs, t.docs);
-    }
-    const { alive, category } = this.#docs;
-    const categoryId = filters.categoryId;
-    const kept = new Int32Array(docs.length);
-    let n = 0;
-    for (let i = 0; i < docs.length; i++) {
-      const doc = docs[i]!;
-      if (alive[doc] && (categoryId === undefined || category[doc] === categoryId)) kept[n++] = doc;
-    }
-    docs = kept.subarray(0, n);
-    if (filters.tagId !== undefined && docs.length > 0) docs = intersectDocs(docs, this.#store.keyDocs(`${NS.facet}t${filters.tagId}`));
-    for (const t of excluded) if (t.exact) docs = subtractDocs(docs, t.docs);
-    if (verified) docs = this.#verify(docs, query);
-    return { docs, terms, verified };
+    const include = query.include.map(phrasesOf);
+    const exclude = query.exclude.map(phrasesOf);
+    const exact = [...include, ...exclude].every((variants) => variants.every((phrase) => phrase.exact));
+    const parts = this.#searchSegments({ include, exclude, categoryId: filters.categoryId, tagId: filters.tagId, exact, newest, ranked });
+    let docs = concatDocs(parts.map((part) => part.candidates));
+    if (!exact) docs = this.#verify(docs, query);
+    return { docs, exact, parts };
   }
 
   /** Checks candidates of terms the index can only narrow against the documents' text. */
@@ -228,146 +237,94 @@ export class SegmentSearchIndex implements SearchIndex {
   count(query: ParsedQuery, filters: SearchFilters): number {
     return this.#read(() => {
       this.#sync();
-      return this.#evaluate(query, filters)?.docs.length ?? 0;
+      return this.#evaluate(query, filters, 0, false)?.docs.length ?? 0;
     });
   }
 
   #rank(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage {
-    const evaluated = this.#evaluate(query, filters);
+    const evaluated = this.#evaluate(query, filters, offset + limit, true);
     if (!evaluated) return { total: 0, hits: [] };
-    const { docs, terms } = evaluated;
+    const { docs } = evaluated;
     const total = docs.length;
     if (total === 0 || offset >= total) return { total, hits: [] };
-    const tiers = evaluated.verified ? this.#tiersFromText(docs, query) : this.#tiersFromHead(docs, terms);
     const table = this.#docs;
-    const hits: SearchHit[] = [];
+    const tierOf = evaluated.exact ? undefined : this.#tiersFromText(docs, query);
     if (total <= FULL_RANK_LIMIT) {
-      const score = this.#bm25(docs, terms);
-      const order = Array.from(docs.keys()).sort((a, b) => tiers.of(docs[a]!) - tiers.of(docs[b]!) || score[b]! - score[a]! || table.newer(docs[a]!, docs[b]!));
-      for (const i of order.slice(offset, offset + limit)) hits.push({ id: table.article[docs[i]!]!, tier: tiers.of(docs[i]!) });
-      return { total, hits };
+      const tiers = tierOf ?? this.#tiersFromSegments(evaluated.parts);
+      const score = this.#bm25(docs, evaluated.parts);
+      const order = Array.from(docs.keys()).sort((a, b) => tiers(docs[a]!) - tiers(docs[b]!) || score[b]! - score[a]! || table.newer(docs[a]!, docs[b]!));
+      return { total, hits: order.slice(offset, offset + limit).map((i) => ({ id: table.article[docs[i]!]!, tier: tiers(docs[i]!) })) };
     }
     // Too many to score in time: tiers in order, each newest first.
+    const tiers = tierOf ? this.#newestFromText(docs, tierOf, offset + limit) : this.#newestFromSegments(evaluated.parts);
+    const hits: SearchHit[] = [];
     let skip = offset;
-    for (const [tier, members] of [[0, tiers.title], [1, tiers.tags], [2, tiers.rest]] as const) {
+    for (const tier of [0, 1, 2] as const) {
       if (hits.length >= limit) break;
-      if (skip >= members.length) {
-        skip -= members.length;
+      const { size, newest } = tiers[tier]!;
+      if (skip >= size) {
+        skip -= size;
         continue;
       }
-      for (const doc of this.#newest(members, skip + limit - hits.length).slice(skip)) hits.push({ id: table.article[doc]!, tier });
+      for (const doc of newest.subarray(skip, skip + limit - hits.length)) hits.push({ id: table.article[doc]!, tier });
       skip = 0;
     }
     return { total, hits };
   }
 
-  /** BM25 of each document from the weighted occurrences in the postings. */
-  #bm25(docs: Int32Array, terms: TermMatches[]): Float64Array {
+  /** BM25 of each document from the weighted occurrences the segments found. */
+  #bm25(docs: Int32Array, parts: SegmentSearchResult[]): Float64Array {
     const table = this.#docs;
     const average = table.averageLength();
+    const terms = parts[0]?.termLive.length ?? 0;
+    const idfs = Array.from({ length: terms }, (_, j) => idf(parts.reduce((sum, part) => sum + part.termLive[j]!, 0), table.live));
+    const candidates = concatDocs(parts.map((part) => part.candidates));
+    const weights = concatWeights(parts.map((part) => part.weights!));
     const scores = new Float64Array(docs.length);
-    for (const t of terms) {
-      const termIdf = idf(this.#liveCount(t.docs), table.live);
-      for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i]!;
-        const h = indexOf(t.head.docs, doc);
-        const b = indexOf(t.body.docs, doc);
-        const weight = (h >= 0 ? t.head.weights[h]! : 0) + (b >= 0 ? t.body.weights[b]! : 0);
-        scores[i]! += bm25Term(termIdf, weight, table.length[doc]!, average);
-      }
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i]!;
+      // docs are the candidates, or the ones of them the text confirmed
+      const row = candidates.length === docs.length ? i : indexOf(candidates, doc);
+      for (let j = 0; j < terms; j++) scores[i]! += bm25Term(idfs[j]!, weights[row * terms + j]!, table.length[doc]!, average);
     }
     return scores;
   }
 
-  /** Tier 0: every term in the title; 1: every term in title or tags; 2: the rest. */
-  #tiersFromHead(docs: Int32Array, terms: TermMatches[]) {
-    let inHead = docs;
-    for (const t of terms) inHead = intersectDocs(inHead, t.head.docs);
-    const title = new Int32Array(inHead.length);
-    const tags = new Int32Array(inHead.length);
-    let titled = 0;
-    let tagged = 0;
-    // inHead is in every term's head list: one cursor per list walks it once (no searching)
-    const cursors = new Int32Array(terms.length);
-    for (let i = 0; i < inHead.length; i++) {
-      const doc = inHead[i]!;
-      let allTitle = true;
-      for (let j = 0; j < terms.length; j++) {
-        const head = terms[j]!.head;
-        let c = cursors[j]!;
-        while (head.docs[c]! < doc) c++;
-        cursors[j] = c;
-        if ((head.zones[c]! & 1) === 0) allTitle = false;
-      }
-      if (allTitle) title[titled++] = doc;
-      else tags[tagged++] = doc;
-    }
-    return this.#tierSets(title.subarray(0, titled), tags.subarray(0, tagged), subtractDocs(docs, inHead));
+  #tiersFromSegments(parts: SegmentSearchResult[]): (doc: number) => Tier {
+    const candidates = concatDocs(parts.map((part) => part.candidates));
+    const tiers = concatTiers(parts.map((part) => part.tiers!));
+    return (doc) => tiers[indexOf(candidates, doc)]! as Tier;
   }
 
-  #tiersFromText(docs: Int32Array, query: ParsedQuery) {
+  /** Each tier's size and newest documents (as many as the segments were asked for), newest first. */
+  #newestFromSegments(parts: SegmentSearchResult[]): Array<{ size: number; newest: Int32Array }> {
+    const newer = this.#docs.newer;
+    return [0, 1, 2].map((tier) => ({
+      size: parts.reduce((sum, part) => sum + part.tierSizes[tier]!, 0),
+      newest: concatDocs(parts.map((part) => part.newest[tier]!)).sort(newer),
+    }));
+  }
+
+  #newestFromText(docs: Int32Array, tierOf: (doc: number) => Tier, count: number): Array<{ size: number; newest: Int32Array }> {
+    const members: number[][] = [[], [], []];
+    for (const doc of docs) members[tierOf(doc)]!.push(doc);
+    return members.map((m) => ({ size: m.length, newest: newestOf(Int32Array.from(m), count, this.#docs.newer) }));
+  }
+
+  /** Tier 0: every term in the title; 1: every term in title or tags; 2: the rest. */
+  #tiersFromText(docs: Int32Array, query: ParsedQuery): (doc: number) => Tier {
     const texts = this.#loadTexts(Array.from(docs, (doc) => this.#docs.article[doc]!));
-    const title: number[] = [];
-    const tags: number[] = [];
-    const rest: number[] = [];
+    const tiers = new Map<number, Tier>();
     const holds = (term: Term, within: string[]) => termVariants(term).some((v) => within.some((f) => termOccursIn(v, f)));
     for (const doc of docs) {
       const text = texts.get(this.#docs.article[doc]!);
       const titleText = text ? normalizeText(text.title) : '';
       const tagTexts = text ? text.tags.map(normalizeText) : [];
-      if (query.include.every((t) => holds(t, [titleText]))) title.push(doc);
-      else if (query.include.every((t) => holds(t, [titleText, ...tagTexts]))) tags.push(doc);
-      else rest.push(doc);
+      if (query.include.every((t) => holds(t, [titleText]))) tiers.set(doc, 0);
+      else if (query.include.every((t) => holds(t, [titleText, ...tagTexts]))) tiers.set(doc, 1);
+      else tiers.set(doc, 2);
     }
-    return this.#tierSets(Int32Array.from(title), Int32Array.from(tags), Int32Array.from(rest));
-  }
-
-  #tierSets(title: Int32Array, tags: Int32Array, rest: Int32Array) {
-    // the lookup is for small match sets only (ranked fully): built when first asked
-    let inTitle: Set<number> | undefined;
-    let inTags: Set<number> | undefined;
-    const of = (doc: number): Tier => {
-      inTitle ??= new Set(title);
-      inTags ??= new Set(tags);
-      return inTitle.has(doc) ? 0 : inTags.has(doc) ? 1 : 2;
-    };
-    return { title, tags, rest, of };
-  }
-
-  /** The `count` newest of `docs`, newest first, without sorting them all. */
-  #newest(docs: Int32Array, count: number): number[] {
-    const newer = this.#docs.newer;
-    if (count >= docs.length) return Array.from(docs).sort(newer);
-    // a min-heap (by recency) of the best `count` so far: its root is the oldest of them
-    const heap: number[] = [];
-    const older = (a: number, b: number) => newer(a, b) > 0;
-    const siftDown = (i: number) => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && older(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && older(heap[r]!, heap[m]!)) m = r;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    };
-    for (const doc of docs) {
-      if (heap.length < count) {
-        heap.push(doc);
-        for (let i = heap.length - 1; i > 0; ) {
-          const parent = (i - 1) >> 1;
-          if (!older(heap[i]!, heap[parent]!)) break;
-          [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-          i = parent;
-        }
-      } else if (newer(doc, heap[0]!) < 0) {
-        heap[0] = doc;
-        siftDown(0);
-      }
-    }
-    return heap.sort(newer);
+    return (doc) => tiers.get(doc) ?? 2;
   }
 
   related(words: string[], filters: SearchFilters, exclude: ReadonlySet<number>, limit: number): RelatedHit[] {
@@ -375,29 +332,23 @@ export class SegmentSearchIndex implements SearchIndex {
     return this.#read(() => {
       this.#sync();
       const table = this.#docs;
-      const counts = new Uint8Array(table.size);
-      const allowed = filters.tagId !== undefined ? new Set(this.#store.keyDocs(`${NS.facet}t${filters.tagId}`)) : undefined;
       const normalized = words.map(normalizeText);
-      const documentFrequency: number[] = [];
-      const categoryId = filters.categoryId;
-      for (const { docs } of this.#terms(normalized.map((word) => ({ text: word, alternatives: [] })))) {
-        documentFrequency.push(this.#liveCount(docs));
-        for (let i = 0; i < docs.length; i++) {
-          const c = counts[docs[i]!]! + 1;
-          if (c <= 255) counts[docs[i]!] = c;
-        }
-      }
-      // one pass over the documents, not one per word and document: documents that may not be
-      // shown (removed, another category, without the tag) drop out, and the counts are tallied
+      const related = { words: normalized.map((word) => phrasesOf({ text: word, alternatives: [] })), categoryId: filters.categoryId, tagId: filters.tagId };
+      const reader = this.#store.reader;
+      const facts = this.#facts();
+      const lists = rememberingLookups(reader);
+      const local = (segment: SegmentInfo) => relatedInSegment(reader, segment, related, facts, lists);
+      const segments = this.#store.segments;
+      const parts = this.#helpers ? this.#helpers.evaluate(segments, { kind: 'related', related, facts }, local, this.#worthSharing(lists, related.words)) : segments.map(local);
+      // how many words each document holds; 0 for documents that may not be shown
+      const counts = new Uint8Array(table.size);
+      parts.forEach((part, s) => counts.set(part.counts, segments[s]!.base));
+      const documentFrequency = normalized.map((_, j) => parts.reduce((sum, part) => sum + part.wordLive[j]!, 0));
       const histogram = new Int32Array(256);
       let best = 0;
       for (let doc = 0; doc < counts.length; doc++) {
         const c = counts[doc]!;
         if (c === 0) continue;
-        if (!table.alive[doc] || (categoryId !== undefined && table.category[doc] !== categoryId) || (allowed && !allowed.has(doc))) {
-          counts[doc] = 0;
-          continue;
-        }
         histogram[c]!++;
         if (c > best) best = c;
       }
@@ -417,7 +368,7 @@ export class SegmentSearchIndex implements SearchIndex {
         else if (c === cutoff) atCutoff[atCount++] = doc;
       }
       above.sort((a, b) => counts[b]! - counts[a]! || table.newer(a, b));
-      const shortlist = [...above, ...this.#newest(atCutoff, room)].filter((doc) => !exclude.has(table.article[doc]!)).slice(0, limit * 3);
+      const shortlist = [...above, ...newestOf(atCutoff, room, table.newer)].filter((doc) => !exclude.has(table.article[doc]!)).slice(0, limit * 3);
       if (shortlist.length === 0) return [];
       // BM25 for the short list from the documents' text: a few dozen documents
       const texts = this.#loadTexts(shortlist.map((doc) => table.article[doc]!));
@@ -433,4 +384,26 @@ export class SegmentSearchIndex implements SearchIndex {
         .map(({ doc, matched }) => ({ id: table.article[doc]!, wordsMatched: matched }));
     });
   }
+}
+
+function concatWeights(parts: Float64Array[]): Float64Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float64Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function concatTiers(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -23,31 +23,36 @@ export interface StoredDocument {
   categoryId: number;
 }
 
+/** A typed array over shared memory: search helper threads read it where it is (see DocumentFacts). */
+function shared<T extends Int32Array | Float32Array | Uint8Array>(make: new (buffer: SharedArrayBuffer) => T, bytesPerElement: number, size: number): T {
+  return new make(new SharedArrayBuffer(size * bytesPerElement));
+}
+
 /** Per-document facts, indexed by document number. */
 export class DocumentTable {
   size = 0;
   live = 0;
   lengthSum = 0;
-  article = new Int32Array(1024);
-  minute = new Int32Array(1024);
-  category = new Int32Array(1024);
-  length = new Float32Array(1024);
-  alive = new Uint8Array(1024);
+  article = shared(Int32Array, 4, 1024);
+  minute = shared(Int32Array, 4, 1024);
+  category = shared(Int32Array, 4, 1024);
+  length = shared(Float32Array, 4, 1024);
+  alive = shared(Uint8Array, 1, 1024);
 
   ensure(size: number): void {
     if (size <= this.article.length) return;
     let capacity = this.article.length;
     while (capacity < size) capacity *= 2;
-    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
+    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, make: new (buffer: SharedArrayBuffer) => T, bytesPerElement: number): T => {
+      const next = shared(make, bytesPerElement, capacity);
       next.set(old);
       return next;
     };
-    this.article = grow(this.article, (n) => new Int32Array(n));
-    this.minute = grow(this.minute, (n) => new Int32Array(n));
-    this.category = grow(this.category, (n) => new Int32Array(n));
-    this.length = grow(this.length, (n) => new Float32Array(n));
-    this.alive = grow(this.alive, (n) => new Uint8Array(n));
+    this.article = grow(this.article, Int32Array, 4);
+    this.minute = grow(this.minute, Int32Array, 4);
+    this.category = grow(this.category, Int32Array, 4);
+    this.length = grow(this.length, Float32Array, 4);
+    this.alive = grow(this.alive, Uint8Array, 1);
   }
 
   kill(doc: number): void {

@@ -1,14 +1,14 @@
 import { CharClass, classOf } from './chars.js';
 import { countedMatches, matchPhrase, unionLists, unionMatches, type PhraseMatches } from './list-ops.js';
-import type { PostingList } from './postings.js';
+import { SKIP_INTERVAL, type PostingList } from './postings.js';
 import { NS, TAG_BASE, WEIGHTS } from './segment-builder.js';
-import type { ListRef, PostingsReader, SegmentInfo } from './segment-reader.js';
+import type { ListRef, SegmentInfo } from './segment-reader.js';
 import { symbolPairs, type TermPhrase } from './tokenize.js';
 
 /**
  * Where a query's terms occur in one segment: the part of a query that reads and decodes postings,
- * and nearly all of its time on large match sets. Segments hold disjoint ranges of documents, so
- * they are evaluated one at a time (or in parallel, search-helpers.ts) and their matches joined.
+ * and most of its time on large match sets. The rest of a segment's part of a query is in
+ * segment-query.ts.
  */
 
 export const EMPTY_MATCHES: PhraseMatches = { docs: new Int32Array(0), weights: new Float64Array(0), zones: new Uint8Array(0) };
@@ -48,15 +48,34 @@ function narrowedLists(refs: ListRef[][]): PostingList[] | null {
   return lists;
 }
 
-/** Where one phrase occurs in one field of one segment. */
-function phraseInSegment(reader: PostingsReader, segment: SegmentInfo, field: 'head' | 'body', phrase: TermPhrase): PhraseMatches {
-  if (phrase.tokens.length === 0) return EMPTY_MATCHES;
-  const head = field === 'head';
+/** Where lists come from: a segment reader, or one that remembers its lookups for a query. */
+export interface ListSource {
+  refs(segment: SegmentInfo, key: string, prefix: boolean): ListRef[];
+}
+
+/**
+ * A source that looks each list up once: a query first sizes its share of the work from the lists
+ * it will read (worthSharing), then reads the same lists.
+ */
+export function rememberingLookups(source: ListSource): ListSource {
+  const seen = new Map<string, ListRef[]>();
+  return {
+    refs(segment, key, prefix) {
+      const id = `${segment.id}:${prefix ? 1 : 0}:${key}`;
+      let refs = seen.get(id);
+      if (!refs) seen.set(id, (refs = source.refs(segment, key, prefix)));
+      return refs;
+    },
+  };
+}
+
+/** The lists a phrase is matched from in one field of one segment (each token's expansions), or null when one is missing. */
+function phraseRefs(source: ListSource, segment: SegmentInfo, head: boolean, phrase: TermPhrase): { refs: ListRef[][]; char: boolean; tokens: number } | null {
+  if (phrase.tokens.length === 0) return null;
   if (phrase.tokens.length === 1 && phrase.prefix && isSingleCjk(phrase.tokens[0]!)) {
     // a single character: its own lists, so no prefix expansion over every bigram it starts
-    const list = reader.list(segment, (head ? NS.headChar : NS.bodyChar) + phrase.tokens[0]!, false);
-    if (!list) return EMPTY_MATCHES;
-    return head ? matchPhrase([list], TAG_BASE, headWeight) : countedMatches(list, WEIGHTS.body);
+    const refs = source.refs(segment, (head ? NS.headChar : NS.bodyChar) + phrase.tokens[0]!, false);
+    return refs.length === 0 ? null : { refs: [refs], char: true, tokens: 1 };
   }
   const pairs = symbolPairs(phrase);
   const ns = pairs ? (head ? NS.headPair : NS.bodyPair) : head ? NS.head : NS.body;
@@ -64,43 +83,54 @@ function phraseInSegment(reader: PostingsReader, segment: SegmentInfo, field: 'h
   const last = tokens.length - 1;
   const refs: ListRef[][] = [];
   for (let j = 0; j < tokens.length; j++) {
-    const found = reader.refs(segment, ns + tokens[j]!, phrase.prefix && j === last);
-    if (found.length === 0) return EMPTY_MATCHES;
+    const found = source.refs(segment, ns + tokens[j]!, phrase.prefix && j === last);
+    if (found.length === 0) return null;
     refs.push(found);
   }
-  const lists = narrowedLists(refs);
+  return { refs, char: false, tokens: tokens.length };
+}
+
+/** Where one phrase occurs in one field of one segment. */
+function phraseInSegment(source: ListSource, segment: SegmentInfo, field: 'head' | 'body', phrase: TermPhrase): PhraseMatches {
+  const head = field === 'head';
+  const found = phraseRefs(source, segment, head, phrase);
+  if (!found) return EMPTY_MATCHES;
+  const lists = narrowedLists(found.refs);
   if (!lists) return EMPTY_MATCHES;
-  return head || tokens.length > 1 ? matchPhrase(lists, TAG_BASE, head ? headWeight : bodyWeight) : countedMatches(lists[0]!, WEIGHTS.body);
+  return head || found.tokens > 1 ? matchPhrase(lists, TAG_BASE, head ? headWeight : bodyWeight) : countedMatches(lists[0]!, WEIGHTS.body);
+}
+
+/**
+ * About how many list entries evaluating `terms` in one segment decodes: each phrase's shortest
+ * list whole, and of each other list the blocks that can hold the shortest one's documents (a
+ * block of SKIP_INTERVAL entries per candidate at most). It sizes a query's work before any of it
+ * is done.
+ */
+export function entriesToRead(source: ListSource, segment: SegmentInfo, terms: readonly TermPhrase[][]): number {
+  let entries = 0;
+  for (const variants of terms) {
+    for (const phrase of variants) {
+      for (const head of [true, false]) {
+        const found = phraseRefs(source, segment, head, phrase);
+        if (!found) continue;
+        const sizes = found.refs.map((expansions) => expansions.reduce((sum, ref) => sum + ref.count, 0));
+        const shortest = Math.min(...sizes);
+        for (const size of sizes) entries += Math.min(size, shortest * SKIP_INTERVAL);
+      }
+    }
+  }
+  return entries;
 }
 
 /** Each term's matches in one segment; a term is the phrases of its variants (any may match). */
-export function termsInSegment(reader: PostingsReader, segment: SegmentInfo, terms: readonly TermPhrase[][]): FieldMatches[] {
+export function termsInSegment(source: ListSource, segment: SegmentInfo, terms: readonly TermPhrase[][]): FieldMatches[] {
   return terms.map((variants) => {
     let head = EMPTY_MATCHES;
     let body = EMPTY_MATCHES;
     for (const phrase of variants) {
-      head = unionMatches(head, phraseInSegment(reader, segment, 'head', phrase));
-      body = unionMatches(body, phraseInSegment(reader, segment, 'body', phrase));
+      head = unionMatches(head, phraseInSegment(source, segment, 'head', phrase));
+      body = unionMatches(body, phraseInSegment(source, segment, 'body', phrase));
     }
     return { head, body };
   });
-}
-
-/** Matches of consecutive segments joined (documents stay ascending). */
-export function concatMatches(parts: PhraseMatches[]): PhraseMatches {
-  const nonEmpty = parts.filter((p) => p.docs.length > 0);
-  if (nonEmpty.length === 0) return EMPTY_MATCHES;
-  if (nonEmpty.length === 1) return nonEmpty[0]!;
-  const size = nonEmpty.reduce((sum, p) => sum + p.docs.length, 0);
-  // counted lists' weights are their frequencies (Int32Array): kept that way, half the bytes
-  const integral = nonEmpty.every((p) => p.weights instanceof Int32Array);
-  const out: PhraseMatches = { docs: new Int32Array(size), weights: integral ? new Int32Array(size) : new Float64Array(size), zones: new Uint8Array(size) };
-  let at = 0;
-  for (const part of nonEmpty) {
-    out.docs.set(part.docs, at);
-    out.weights.set(part.weights, at);
-    out.zones.set(part.zones, at);
-    at += part.docs.length;
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { openReadingConnection, type Db } from '../db/open.js';
 import { PostingsReader, type SegmentInfo } from './segment-reader.js';
-import { termsInSegment, type FieldMatches } from './segment-terms.js';
+import { relatedInSegment, searchSegment } from './segment-query.js';
 import { HELPER_BROKEN, sameSegments, transferablesOf, type HelperReply, type HelperTask } from './search-helpers.js';
 
 /**
@@ -31,8 +31,11 @@ const currentSegments = db.prepare<[], SegmentInfo>('SELECT id, base, span, leve
 
 const evaluate = db.transaction((task: HelperTask): HelperReply => {
   if (!sameSegments(currentSegments.all(), task.snapshot)) return { task: task.task, stale: true };
-  const matches: FieldMatches[][] = task.segments.map((segment) => termsInSegment(reader, segment, task.terms));
-  return { task: task.task, matches };
+  const { work } = task;
+  const results = task.segments.map((segment) =>
+    work.kind === 'search' ? searchSegment(reader, segment, work.search, work.facts) : relatedInSegment(reader, segment, work.related, work.facts),
+  );
+  return { task: task.task, results };
 });
 
 port.on('message', (task: HelperTask) => {
@@ -42,6 +45,6 @@ port.on('message', (task: HelperTask) => {
   } catch (error) {
     reply = { task: task.task, error: (error as Error).message };
   }
-  port.postMessage(reply, 'matches' in reply ? transferablesOf(reply.matches) : []);
+  port.postMessage(reply, 'results' in reply ? transferablesOf(reply.results) : []);
   wake(task.task);
 });

@@ -6,9 +6,10 @@ import { openDatabase, type Db } from '../../src/db/open.js';
 import type { DocumentText } from '../../src/search/engine.js';
 import { parseQuery, termVariants } from '../../src/search/query.js';
 import { SearchHelpers } from '../../src/search/search-helpers.js';
-import { SegmentSearchIndex } from '../../src/search/segment-index.js';
+import { FULL_RANK_LIMIT, SegmentSearchIndex } from '../../src/search/segment-index.js';
+import { searchSegment, type SegmentSearch } from '../../src/search/segment-query.js';
 import { PostingsReader, type SegmentInfo } from '../../src/search/segment-reader.js';
-import { termsInSegment } from '../../src/search/segment-terms.js';
+import { SegmentStore } from '../../src/search/segment-store.js';
 import { termPhrase } from '../../src/search/tokenize.js';
 
 // Search helper threads must change how long a query takes, never what it answers.
@@ -34,15 +35,27 @@ beforeAll(() => {
   path = join(dir, 'search.db');
   db = openDatabase(path);
   const writer = new SegmentSearchIndex(db, { loadTexts, mergeFactor: 4 });
-  const docs = corpus(600);
+  const docs = corpus(2600);
   docs.forEach((doc, i) => texts.set(i + 1, doc));
-  // batches of 47: 13 batches, merged four at a time into segments of two levels and sizes
-  for (let i = 0; i < docs.length; i += 47) {
-    writer.upsertMany(docs.slice(i, i + 47).map((doc, k) => ({ ...doc, id: i + k + 1, publishedTs: 1_700_000_000 + (i + k) * 60, categoryId: 1 + ((i + k) % 3), tagIds: [] })));
+  // batches of 200: 13 batches, merged four at a time into segments of two levels and sizes
+  for (let i = 0; i < docs.length; i += 200) {
+    writer.upsertMany(docs.slice(i, i + 200).map((doc, k) => ({ ...doc, id: i + k + 1, publishedTs: 1_700_000_000 + (i + k) * 60, categoryId: 1 + ((i + k) % 3), tagIds: [] })));
     writer.maintain();
   }
   writer.remove(5);
 });
+
+/** A search of `q`'s terms as the index hands it to segments, with this thread's way of doing one. */
+function segmentSearch(q: string) {
+  const store = new SegmentStore(db);
+  store.read(() => store.sync());
+  const reader = new PostingsReader(db);
+  const include = parseQuery(q).include.map((term) => termVariants(term).map(termPhrase));
+  const search: SegmentSearch = { include, exclude: [], categoryId: undefined, tagId: undefined, exact: true, newest: 20, ranked: true };
+  const { alive, category, minute, article } = store.docs;
+  const facts = { alive, category, minute, article };
+  return { work: { kind: 'search' as const, search, facts }, local: (segment: SegmentInfo) => searchSegment(reader, segment, search, facts) };
+}
 
 afterAll(() => {
   db.close();
@@ -52,17 +65,21 @@ afterAll(() => {
 describe('search helper threads', () => {
   it('answer every query exactly as one thread does, sharing the work', async () => {
     const alone = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0 });
-    const shared = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, helpers: { threads: 1, minDocuments: 0 } });
+    const shared = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, helpers: { threads: 1, minDocuments: 0, takeBackMs: 0, minEntries: 0 } });
     try {
       const queries = ['容器', '的', '网络命名', '命名空间共享', 'docker', 'kube', 'node.js', 'c++', '容器 -docker', '"共享 验证"', '数据库 索引 配置', '宿主', 'nothing'];
       for (const q of queries) {
         for (const filters of [{}, { categoryId: 2 }]) {
-          expect(shared.search(parseQuery(q), filters, 0, 50), q).toEqual(alone.search(parseQuery(q), filters, 0, 50));
+          // the first page and one deep in: large sets are ranked by recency merged over segments
+          for (const [offset, limit] of [[0, 50], [1990, 30]] as const) {
+            expect(shared.search(parseQuery(q), filters, offset, limit), q).toEqual(alone.search(parseQuery(q), filters, offset, limit));
+          }
           expect(shared.count(parseQuery(q), filters)).toBe(alone.count(parseQuery(q), filters));
         }
       }
       expect(shared.related(['容器', '网络', '验证'], {}, new Set([1, 2]), 10)).toEqual(alone.related(['容器', '网络', '验证'], {}, new Set([1, 2]), 10));
-      expect(alone.search(parseQuery('容器'), {}, 0, 10).total).toBeGreaterThan(100);
+      expect(alone.search(parseQuery('容器'), {}, 0, 10).total).toBeGreaterThan(FULL_RANK_LIMIT);
+      expect(alone.search(parseQuery('命名空间共享'), {}, 0, 10).total).toBeLessThan(FULL_RANK_LIMIT);
       const stats = shared.helperStats;
       expect(stats.working).toBe(1);
       expect(stats.answered).toBeGreaterThan(20);
@@ -72,20 +89,28 @@ describe('search helper threads', () => {
     }
   });
 
+  it('are not woken for queries that read fewer list entries than the threshold', async () => {
+    const light = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, helpers: { threads: 1, minDocuments: 0, minEntries: 1_000_000 } });
+    try {
+      expect(light.search(parseQuery('容器 网络'), {}, 0, 20).total).toBeGreaterThan(0);
+      expect(light.helperStats).toEqual({ working: 0, answered: 0, fellBack: 0, takenBack: 0 });
+    } finally {
+      await light.close();
+    }
+  });
+
   it('leave a share to the asking thread when the helper sees other segments than it did', async () => {
     const segments = db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base').all();
     expect(segments.length).toBeGreaterThan(2);
-    const reader = new PostingsReader(db);
-    const terms = parseQuery('容器 网络').include.map((term) => termVariants(term).map(termPhrase));
-    const local = (segment: SegmentInfo) => termsInSegment(reader, segment, terms);
-    const helpers = new SearchHelpers(path, { threads: 1, minDocuments: 0 });
+    const { work, local } = segmentSearch('容器 网络');
+    const helpers = new SearchHelpers(path, { threads: 1, minDocuments: 0, takeBackMs: 0 });
     try {
       // as if a merge had committed after this thread's snapshot: the helper's segments differ
       const older = [...segments, { id: 999, base: 10_000, span: 5, level: 0 }];
-      expect(helpers.evaluate(older, terms, local)).toEqual(older.map(local));
-      expect(helpers.stats).toEqual({ answered: 0, fellBack: 1 });
-      expect(helpers.evaluate(segments, terms, local)).toEqual(segments.map(local));
-      expect(helpers.stats).toEqual({ answered: 1, fellBack: 1 });
+      expect(helpers.evaluate(older, work, local)).toEqual(older.map(local));
+      expect(helpers.stats).toEqual({ answered: 0, fellBack: 1, takenBack: 0 });
+      expect(helpers.evaluate(segments, work, local)).toEqual(segments.map(local));
+      expect(helpers.stats).toEqual({ answered: 1, fellBack: 1, takenBack: 0 });
     } finally {
       await helpers.close();
     }
@@ -93,16 +118,14 @@ describe('search helper threads', () => {
 
   it('give up at once on a helper that cannot open the database', async () => {
     const segments = db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base').all();
-    const reader = new PostingsReader(db);
-    const terms = parseQuery('验证').include.map((term) => termVariants(term).map(termPhrase));
-    const local = (segment: SegmentInfo) => termsInSegment(reader, segment, terms);
-    const helpers = new SearchHelpers(join(dir, 'missing.db'), { threads: 1, minDocuments: 0, timeoutMs: 60_000 });
+    const { work, local } = segmentSearch('验证');
+    const helpers = new SearchHelpers(join(dir, 'missing.db'), { threads: 1, minDocuments: 0, timeoutMs: 60_000, takeBackMs: 0 });
     try {
       const started = performance.now();
-      expect(helpers.evaluate(segments, terms, local)).toEqual(segments.map(local));
+      expect(helpers.evaluate(segments, work, local)).toEqual(segments.map(local));
       expect(performance.now() - started).toBeLessThan(30_000);
       expect(helpers.working).toBe(0);
-      expect(helpers.evaluate(segments, terms, local)).toEqual(segments.map(local));
+      expect(helpers.evaluate(segments, work, local)).toEqual(segments.map(local));
       expect(helpers.stats.answered).toBe(0);
     } finally {
       await helpers.close();

@@ -1,0 +1,260 @@
+import { indexOf, intersectDocs, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
+import { NS } from './segment-builder.js';
+import type { PostingsReader, SegmentInfo } from './segment-reader.js';
+import { termsInSegment, type ListSource } from './segment-terms.js';
+import type { TermPhrase } from './tokenize.js';
+
+/**
+ * A query evaluated on one segment, as far as one segment can take it: its candidates after
+ * the filters and exclusions, their tiers, the newest of each tier, and for small sets what BM25
+ * needs. Segments hold disjoint documents, so they are evaluated independently (and in parallel,
+ * search-helpers.ts) and the asking thread only merges: totals add, small sets are scored, large
+ * ones take the newest of each tier across segments.
+ */
+
+/** Match sets up to this size are ranked fully by BM25; larger ones by tier, then recency. */
+export const FULL_RANK_LIMIT = 2000;
+
+/**
+ * The per-document facts a segment's evaluation reads, indexed by document number. The asking
+ * thread's arrays live in shared memory, so a helper reads them as they are, uncopied; they only
+ * change between queries, while no helper works.
+ */
+export interface DocumentFacts {
+  alive: Uint8Array;
+  category: Int32Array;
+  minute: Int32Array;
+  article: Int32Array;
+}
+
+export interface SegmentSearch {
+  include: TermPhrase[][];
+  exclude: TermPhrase[][];
+  categoryId: number | undefined;
+  tagId: number | undefined;
+  /** Whether every term is decided by the index; if not, candidates are checked against the text later. */
+  exact: boolean;
+  /** Documents wanted from each tier, newest first (the offset plus the page). */
+  newest: number;
+  /** False when only the candidates are wanted (counting). */
+  ranked: boolean;
+}
+
+export interface SegmentSearchResult {
+  /** Live documents in the filters holding every term and no excluded term the index decides; ascending. */
+  candidates: Int32Array;
+  /** Live documents holding each included term (in any category), for its IDF; with `weights`. */
+  termLive: number[];
+  /** When exact and `weights` are given: each candidate's tier. */
+  tiers: Uint8Array | undefined;
+  /** When exact: the tiers' sizes. */
+  tierSizes: [number, number, number];
+  /** When exact: the `newest` newest candidates of each tier, newest first. */
+  newest: [Int32Array, Int32Array, Int32Array];
+  /**
+   * Each included term's weighted frequency in each candidate (candidate-major), for BM25: when
+   * there are at most FULL_RANK_LIMIT candidates, or they are still to be checked against the text
+   * (the checked set may be small enough to score).
+   */
+  weights: Float64Array | undefined;
+}
+
+/** Newer first: later publish minute, then the higher article id. */
+export function newerIn(facts: DocumentFacts): (a: number, b: number) => number {
+  const { minute, article } = facts;
+  return (a, b) => minute[b]! - minute[a]! || article[b]! - article[a]!;
+}
+
+/** The `count` newest of `docs`, newest first, without sorting them all. */
+export function newestOf(docs: Int32Array, count: number, newer: (a: number, b: number) => number): Int32Array {
+  if (count <= 0) return new Int32Array(0);
+  if (count >= docs.length) return Int32Array.from(docs).sort(newer);
+  // a min-heap (by recency) of the best `count` so far: its root is the oldest of them
+  const heap = new Int32Array(count);
+  let size = 0;
+  const older = (a: number, b: number) => newer(a, b) > 0;
+  for (let d = 0; d < docs.length; d++) {
+    const doc = docs[d]!;
+    if (size < count) {
+      let i = size++;
+      heap[i] = doc;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!older(heap[i]!, heap[parent]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (newer(doc, heap[0]!) < 0) {
+      heap[0] = doc;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < size && older(heap[l]!, heap[m]!)) m = l;
+        if (r < size && older(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+  }
+  return heap.sort(newer);
+}
+
+function liveIn(docs: Int32Array, alive: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < docs.length; i++) n += alive[docs[i]!]!;
+  return n;
+}
+
+/** Tier 0: every term in the title; 1: every term in title or tags; 2: the rest (each ascending). */
+function tiersOf(candidates: Int32Array, heads: PhraseMatches[]): [Int32Array, Int32Array, Int32Array] {
+  let inHead = candidates;
+  for (const head of heads) inHead = intersectDocs(inHead, head.docs);
+  const title = new Int32Array(inHead.length);
+  const tags = new Int32Array(inHead.length);
+  let titled = 0;
+  let tagged = 0;
+  // inHead is in every term's head list: one cursor per list walks it once (no searching)
+  const cursors = new Int32Array(heads.length);
+  for (let i = 0; i < inHead.length; i++) {
+    const doc = inHead[i]!;
+    let allTitle = true;
+    for (let j = 0; j < heads.length; j++) {
+      const head = heads[j]!;
+      let c = cursors[j]!;
+      while (head.docs[c]! < doc) c++;
+      cursors[j] = c;
+      if ((head.zones[c]! & 1) === 0) allTitle = false;
+    }
+    if (allTitle) title[titled++] = doc;
+    else tags[tagged++] = doc;
+  }
+  return [title.subarray(0, titled), tags.subarray(0, tagged), subtractDocs(candidates, inHead)];
+}
+
+/**
+ * The `wanted` newest of each tier, in tier order. A tier is skipped once the tiers before it in
+ * this segment hold `wanted` on their own: then they do in the whole index too, and no page reaches
+ * it. (A page of the most common character would otherwise pick the newest of nearly every document.)
+ */
+function newestByTier(members: [Int32Array, Int32Array, Int32Array], wanted: number, newer: (a: number, b: number) => number): [Int32Array, Int32Array, Int32Array] {
+  const newest: Int32Array[] = [];
+  let before = 0;
+  for (const tier of members) {
+    newest.push(before >= wanted ? new Int32Array(0) : newestOf(tier, wanted, newer));
+    before += tier.length;
+  }
+  return newest as [Int32Array, Int32Array, Int32Array];
+}
+
+/** Each candidate's tier, from the tiers' members (all ascending). */
+function tierOfEach(candidates: Int32Array, members: [Int32Array, Int32Array, Int32Array]): Uint8Array {
+  const tiers = new Uint8Array(candidates.length).fill(2);
+  for (const tier of [0, 1] as const) {
+    let at = 0;
+    for (const doc of members[tier]) {
+      while (candidates[at]! < doc) at++;
+      tiers[at] = tier;
+    }
+  }
+  return tiers;
+}
+
+/** One segment's part of a search; `lists` may be a source that remembers lookups already made. */
+export function searchSegment(reader: PostingsReader, segment: SegmentInfo, search: SegmentSearch, facts: DocumentFacts, lists: ListSource = reader): SegmentSearchResult {
+  const included = termsInSegment(lists, segment, search.include);
+  const excluded = termsInSegment(lists, segment, search.exclude);
+  const termDocs = included.map((t) => unionDocs(t.head.docs, t.body.docs));
+  const { alive, category } = facts;
+  const bySize = [...termDocs].sort((a, b) => a.length - b.length);
+  let docs: Int32Array = bySize[0] ?? new Int32Array(0);
+  for (const other of bySize.slice(1)) {
+    if (docs.length === 0) break;
+    docs = intersectDocs(docs, other);
+  }
+  const kept = new Int32Array(docs.length);
+  let n = 0;
+  const categoryId = search.categoryId;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]!;
+    if (alive[doc] && (categoryId === undefined || category[doc] === categoryId)) kept[n++] = doc;
+  }
+  let candidates: Int32Array = kept.subarray(0, n);
+  if (search.tagId !== undefined && candidates.length > 0) candidates = intersectDocs(candidates, reader.list(segment, `${NS.facet}t${search.tagId}`, false)?.docs ?? new Int32Array(0));
+  // only terms the index decides exclude here; the others are checked against the text later
+  search.exclude.forEach((variants, j) => {
+    if (variants.every((phrase) => phrase.exact)) candidates = subtractDocs(candidates, unionDocs(excluded[j]!.head.docs, excluded[j]!.body.docs));
+  });
+  const empty = new Int32Array(0);
+  if (!search.ranked) return { candidates, termLive: [], tiers: undefined, tierSizes: [0, 0, 0], newest: [empty, empty, empty], weights: undefined };
+  // what BM25 needs, when the whole set may be small enough to score (no segment alone is larger)
+  const scorable = candidates.length <= FULL_RANK_LIMIT || !search.exact;
+  const termLive = scorable ? termDocs.map((d) => liveIn(d, alive)) : [];
+  let weights: Float64Array | undefined;
+  if (scorable) {
+    const k = included.length;
+    weights = new Float64Array(candidates.length * k);
+    for (let i = 0; i < candidates.length; i++) {
+      const doc = candidates[i]!;
+      for (let j = 0; j < k; j++) {
+        const { head, body } = included[j]!;
+        const h = indexOf(head.docs, doc);
+        const b = indexOf(body.docs, doc);
+        weights[i * k + j] = (h >= 0 ? head.weights[h]! : 0) + (b >= 0 ? body.weights[b]! : 0);
+      }
+    }
+  }
+  if (!search.exact) return { candidates, termLive, tiers: undefined, tierSizes: [0, 0, 0], newest: [empty, empty, empty], weights };
+
+  const members = tiersOf(
+    candidates,
+    included.map((t) => t.head),
+  );
+  return {
+    candidates,
+    termLive,
+    // per candidate only where it is scored: a large set is ranked from `newest` alone
+    tiers: scorable ? tierOfEach(candidates, members) : undefined,
+    tierSizes: [members[0].length, members[1].length, members[2].length],
+    newest: newestByTier(members, search.newest, newerIn(facts)),
+    weights,
+  };
+}
+
+export interface SegmentRelated {
+  words: TermPhrase[][];
+  categoryId: number | undefined;
+  tagId: number | undefined;
+}
+
+export interface SegmentRelatedResult {
+  /** For each document of the segment (from its base): how many words it holds, 0 when it may not be shown. */
+  counts: Uint8Array;
+  /** Live documents holding each word (in any category): for its IDF. */
+  wordLive: number[];
+}
+
+/** How many of the words each document of one segment holds (related results). */
+export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, related: SegmentRelated, facts: DocumentFacts, lists: ListSource = reader): SegmentRelatedResult {
+  const counts = new Uint8Array(segment.span);
+  const base = segment.base;
+  const wordLive: number[] = [];
+  for (const { head, body } of termsInSegment(lists, segment, related.words)) {
+    const docs = unionDocs(head.docs, body.docs);
+    wordLive.push(liveIn(docs, facts.alive));
+    for (let i = 0; i < docs.length; i++) {
+      const at = docs[i]! - base;
+      if (counts[at]! < 255) counts[at]!++;
+    }
+  }
+  // documents that may not be shown (removed, another category, without the tag) drop out here
+  const { alive, category } = facts;
+  const tagged = related.tagId !== undefined ? new Set(reader.list(segment, `${NS.facet}t${related.tagId}`, false)?.docs ?? []) : undefined;
+  for (let at = 0; at < counts.length; at++) {
+    if (counts[at] === 0) continue;
+    const doc = base + at;
+    if (!alive[doc] || (related.categoryId !== undefined && category[doc] !== related.categoryId) || (tagged && !tagged.has(doc))) counts[at] = 0;
+  }
+  return { counts, wordLive };
+}
