@@ -66,9 +66,10 @@ export const HELPER_MIN_ENTRIES = 20_000;
 
 const phrasesOf = (term: Term) => termVariants(term).map(termPhrase);
 
-function concatDocs(parts: Int32Array[]): Int32Array {
+/** Consecutive segments' arrays joined in order (documents stay ascending). */
+function concatArrays<T extends Int32Array | Float64Array | Uint8Array>(parts: T[], make: (length: number) => T): T {
   if (parts.length === 1) return parts[0]!;
-  const out = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  const out = make(parts.reduce((sum, p) => sum + p.length, 0));
   let at = 0;
   for (const part of parts) {
     out.set(part, at);
@@ -76,6 +77,8 @@ function concatDocs(parts: Int32Array[]): Int32Array {
   }
   return out;
 }
+
+const concatDocs = (parts: Int32Array[]) => concatArrays(parts, (n) => new Int32Array(n));
 
 const EMPTY_INPUT: SegmentInput = { fields: { title: '', tags: [], summary: '', body: '' }, categoryId: 0, tagIds: [] };
 
@@ -279,7 +282,10 @@ export class SegmentSearchIndex implements SearchIndex {
     const terms = parts[0]?.termLive.length ?? 0;
     const idfs = Array.from({ length: terms }, (_, j) => idf(parts.reduce((sum, part) => sum + part.termLive[j]!, 0), table.live));
     const candidates = concatDocs(parts.map((part) => part.candidates));
-    const weights = concatWeights(parts.map((part) => part.weights!));
+    const weights = concatArrays(
+      parts.map((part) => part.weights!),
+      (n) => new Float64Array(n),
+    );
     const scores = new Float64Array(docs.length);
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i]!;
@@ -292,7 +298,10 @@ export class SegmentSearchIndex implements SearchIndex {
 
   #tiersFromSegments(parts: SegmentSearchResult[]): (doc: number) => Tier {
     const candidates = concatDocs(parts.map((part) => part.candidates));
-    const tiers = concatTiers(parts.map((part) => part.tiers!));
+    const tiers = concatArrays(
+      parts.map((part) => part.tiers!),
+      (n) => new Uint8Array(n),
+    );
     return (doc) => tiers[indexOf(candidates, doc)]! as Tier;
   }
 
@@ -386,24 +395,3 @@ export class SegmentSearchIndex implements SearchIndex {
   }
 }
 
-function concatWeights(parts: Float64Array[]): Float64Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float64Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function concatTiers(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
