@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { HELPER_MIN_ENTRIES } from '../search/segment-index.js';
 import type { HttpSuiteResult } from './http.js';
 import type { ClassResult } from './search.js';
 import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from './stats.js';
@@ -43,6 +44,14 @@ export interface MemoryFigures {
   external: number;
 }
 
+/** How the search helper threads took part (SegmentSearchIndex.helperStats after the search runs). */
+export interface HelperFigures {
+  working: number;
+  answered: number;
+  fellBack: number;
+  takenBack: number;
+}
+
 export interface BenchReport {
   docs: number;
   date: Date;
@@ -56,6 +65,8 @@ export interface BenchReport {
   /** Seconds per class and run before remaining queries are skipped. */
   classBudget: number;
   dbPath: string;
+  /** Absent in reports written before search helper threads existed. */
+  helpers?: HelperFigures;
   importFigures: ImportFigures;
   reused: boolean;
   /** Space per table with its indexes (dbstat), largest first, measured in this run when dbstat is available. */
@@ -157,6 +168,13 @@ function searchSection(report: BenchReport): string {
     `${report.samples} queries per class, ${report.runs} run${report.runs === 1 ? '' : 's'} of the whole mix; milliseconds. p50 and p99 are medians of the per-run values; max is the slowest over all runs. "Median matches" is the exact total of a query, median over the class.`,
     '',
   ];
+  if (report.helpers) {
+    const h = report.helpers;
+    lines.push(
+      `Search helper threads: ${h.working} (\`SEARCH_THREADS\`, default one fewer than the cores). Over the runs, a helper evaluated ${formatInt(h.answered)} query shares; ${formatInt(h.takenBack)} light shares were taken back by the request thread, and ${formatInt(h.fellBack)} were handed back (stale, failed or late). Queries whose share reads fewer than ${formatInt(HELPER_MIN_ENTRIES)} list entries are not shared.`,
+      '',
+    );
+  }
   const rows = report.search.map((c) => [
     c.viaService ? `${c.label} ¹` : c.label,
     c.measured < c.samples ? `${c.measured} of ${c.samples} ²` : String(c.measured),

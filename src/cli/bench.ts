@@ -324,6 +324,8 @@ async function main(argv: string[]): Promise<number> {
   const mix = buildQueryMix({ docs: options.docs, samples: options.samples, seed: DEFAULT_SEED, taxonomy });
   const search = runSearchBench(services, db, mix, { runs: options.runs, bruteQueries: options.brute, classBudgetMs: options.classBudget * 1000, log });
   const memoryAfterSearch = memory();
+  const helpers = services.index.helperStats;
+  await services.index.close();
   const machine = machineInfo(db);
   log('space: measuring space per table (dbstat)');
   const space = spaceByObject(db);
@@ -363,6 +365,7 @@ async function main(argv: string[]): Promise<number> {
     bruteQueries: options.brute,
     classBudget: options.classBudget,
     dbPath: relative(PROJECT_ROOT, dbPath),
+    helpers,
     importFigures,
     reused,
     ...(space ? { space } : {}),
