@@ -156,12 +156,14 @@ function seek(docs: Int32Array, doc: number, from: number): number {
 }
 
 /**
- * Documents where lists[0..k) occur at consecutive positions. `weightOf(position)` gives each
+ * Documents where lists[0..k) occur at consecutive positions (or at `offsets` from the first). `weightOf(position)` gives each
  * occurrence's weight and `split` the position that divides the field's two zones (title | tags).
  * Documents are intersected first; positions are decoded only for documents holding every token.
  */
-export function matchPhrase(lists: PostingList[], split: number, weightOf: (position: number) => number): PhraseMatches {
+export function matchPhrase(lists: PostingList[], split: number, weightOf: (position: number) => number, offsets?: ArrayLike<number>): PhraseMatches {
   const k = lists.length;
+  // where each token sits after the first: the next position, unless the phrase skips tokens
+  const shift = (j: number) => (offsets ? offsets[j]! : j);
   // drive by the shortest list
   let driver = 0;
   for (let j = 1; j < k; j++) if (lists[j]!.docs.length < lists[driver]!.docs.length) driver = j;
@@ -204,10 +206,11 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
     if (got.length > scratch.length) scratch = got;
     let alive = lists[firstToken]!.freqs[cursor[firstToken]!]!;
     if (starts.length < alive) starts = new Int32Array(alive * 2);
-    for (let p = 0; p < alive; p++) starts[p] = got[p]! - firstToken;
+    const firstShift = shift(firstToken);
+    for (let p = 0; p < alive; p++) starts[p] = got[p]! - firstShift;
     for (let o = 1; o < k && alive > 0; o++) {
       const j = byFrequency[o]!;
-      alive = keepFollowed(lists[j]!, cursor[j]!, starts, alive, j);
+      alive = keepFollowed(lists[j]!, cursor[j]!, starts, alive, shift(j));
     }
     let weight = 0;
     let zones = 0;

@@ -69,13 +69,50 @@ export function rememberingLookups(source: ListSource): ListSource {
   };
 }
 
+function isCjkBigram(token: string): boolean {
+  const chars = [...token];
+  return chars.length === 2 && chars.every((char) => classOf(char.codePointAt(0)!) === CharClass.Cjk);
+}
+
+/**
+ * Which of a CJK phrase's bigrams to match. A k-character phrase is k−1 overlapping bigrams, but
+ * every other one (and the last) already spells each character at its place: the rest add work,
+ * not precision. Kept: the rarest, which bounds the candidates, then every other one either side.
+ * 需要注意的是 (6 characters) is matched from 3 lists instead of 5.
+ */
+export function bigramCover(sizes: readonly number[]): number[] {
+  const last = sizes.length - 1;
+  const rarest = sizes.indexOf(Math.min(...sizes));
+  const keep = [rarest];
+  // characters rarest+2 … last+1 are still to cover on the right, rarest−1 … 0 on the left
+  for (let c = rarest + 2; c <= last + 1; ) {
+    const token = Math.min(c, last);
+    keep.push(token);
+    c = token + 2;
+  }
+  for (let c = rarest - 1; c >= 0; ) {
+    const token = Math.max(c - 1, 0);
+    keep.push(token);
+    c = token - 1;
+  }
+  return keep.sort((a, b) => a - b);
+}
+
+interface PhraseLists {
+  /** Each matched token's lists (its prefix expansions). */
+  refs: ListRef[][];
+  /** Each matched token's position from the phrase's start, when some tokens are skipped. */
+  offsets: number[] | undefined;
+  tokens: number;
+}
+
 /** The lists a phrase is matched from in one field of one segment (each token's expansions), or null when one is missing. */
-function phraseRefs(source: ListSource, segment: SegmentInfo, head: boolean, phrase: TermPhrase): { refs: ListRef[][]; char: boolean; tokens: number } | null {
+function phraseRefs(source: ListSource, segment: SegmentInfo, head: boolean, phrase: TermPhrase): PhraseLists | null {
   if (phrase.tokens.length === 0) return null;
   if (phrase.tokens.length === 1 && phrase.prefix && isSingleCjk(phrase.tokens[0]!)) {
     // a single character: its own lists, so no prefix expansion over every bigram it starts
     const refs = source.refs(segment, (head ? NS.headChar : NS.bodyChar) + phrase.tokens[0]!, false);
-    return refs.length === 0 ? null : { refs: [refs], char: true, tokens: 1 };
+    return refs.length === 0 ? null : { refs: [refs], offsets: undefined, tokens: 1 };
   }
   const pairs = symbolPairs(phrase);
   const ns = pairs ? (head ? NS.headPair : NS.bodyPair) : head ? NS.head : NS.body;
@@ -87,7 +124,9 @@ function phraseRefs(source: ListSource, segment: SegmentInfo, head: boolean, phr
     if (found.length === 0) return null;
     refs.push(found);
   }
-  return { refs, char: false, tokens: tokens.length };
+  if (pairs || phrase.prefix || tokens.length < 3 || !tokens.every(isCjkBigram)) return { refs, offsets: undefined, tokens: tokens.length };
+  const offsets = bigramCover(refs.map((expansions) => expansions[0]!.count));
+  return { refs: offsets.map((j) => refs[j]!), offsets, tokens: offsets.length };
 }
 
 /** Where one phrase occurs in one field of one segment. */
@@ -97,7 +136,7 @@ function phraseInSegment(source: ListSource, segment: SegmentInfo, field: 'head'
   if (!found) return EMPTY_MATCHES;
   const lists = narrowedLists(found.refs);
   if (!lists) return EMPTY_MATCHES;
-  return head || found.tokens > 1 ? matchPhrase(lists, TAG_BASE, head ? headWeight : bodyWeight) : countedMatches(lists[0]!, WEIGHTS.body);
+  return head || found.tokens > 1 ? matchPhrase(lists, TAG_BASE, head ? headWeight : bodyWeight, found.offsets) : countedMatches(lists[0]!, WEIGHTS.body);
 }
 
 /**

@@ -222,6 +222,41 @@ describe('search engine: property test against the oracle', () => {
   });
 });
 
+describe('search engine: long CJK phrases matched from a cover of their bigrams', () => {
+  // three characters repeat so much that most long phrases nearly occur: a skipped bigram that
+  // mattered would show as a wrong match
+  const cjkArb = fc.array(fc.constantFrom('数', '据', '库', '数', '据'), { minLength: 1, maxLength: 40 }).map((chars) => chars.join(''));
+  it('finds exactly the oracle set for phrases of 4 to 9 characters', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ title: cjkArb, tags: fc.array(cjkArb, { maxLength: 2 }), summary: fc.constant(''), body: cjkArb }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.array(fc.constantFrom('数', '据', '库'), { minLength: 4, maxLength: 9 }).map((chars) => chars.join('')), { minLength: 1, maxLength: 5 }),
+        (rawDocs, queries) => {
+          const docs = rawDocs.map((d, i) => ({ id: i + 1, ...d }));
+          load(docs);
+          for (const q of queries) expect(engineIds(q), `query ${q}`).toEqual(oracleIds(docs, q));
+        },
+      ),
+      { numRuns: 300, seed: 20261201 },
+    );
+  });
+
+  it('keeps the rarest bigram and spells every character', async () => {
+    const { bigramCover } = await import('../../src/search/segment-terms.js');
+    fc.assert(
+      fc.property(fc.array(fc.nat(1000), { minLength: 3, maxLength: 12 }), (sizes) => {
+        const kept = bigramCover(sizes);
+        expect(kept).toContain(sizes.indexOf(Math.min(...sizes)));
+        expect([...kept].sort((a, b) => a - b)).toEqual([...new Set(kept)]);
+        // bigram t spells characters t and t+1 of the phrase's sizes.length + 1
+        for (let c = 0; c <= sizes.length; c++) expect(kept.some((t) => t === c || t === c - 1), `character ${c} of ${kept}`).toBe(true);
+        expect(kept.length).toBeLessThanOrEqual(Math.ceil((sizes.length + 1) / 2) + 1);
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+});
+
 describe('bm25Scores (related results)', () => {
   const d = (title: string, body: string) => ({ title, tags: [], summary: '', body });
   it('rewards repeated words, title hits and rare words, and is 0 without a hit', async () => {
