@@ -23,7 +23,8 @@ export function unionLists(lists: PostingList[]): PostingList {
   }
   // common prefixes (jav: java, javascript, ...) cover much of a segment: adding into an array
   // over the documents is then cheaper than merging the lists through a heap
-  const { docs, freqs } = total * DENSE_UNION_RATIO >= last - first + 1 ? denseUnion(present, first, last - first + 1) : heapUnion(present, total);
+  const { docs, freqs } =
+    total * DENSE_UNION_RATIO >= last - first + 1 ? denseUnion(present, first, last - first + 1) : dominatedUnion(present, total) ?? heapUnion(present, total);
   if (!present.every((l) => l.positions)) return { docs, freqs };
   let positions: ((i: number) => Int32Array) | undefined;
   return { docs, freqs, positions: (i) => (positions ??= unitedPositions(present, docs))(i) };
@@ -31,6 +32,36 @@ export function unionLists(lists: PostingList[]): PostingList {
 
 /** Lists whose entries add up to at least 1/DENSE_UNION_RATIO of the documents they span are united densely. */
 const DENSE_UNION_RATIO = 4;
+
+/**
+ * The union when one list holds nearly every entry (a prefix's word and its many rare extensions):
+ * the others are merged through the heap, then with it in one pass, so most entries are copied
+ * once instead of going through the heap. Undefined when no list dominates.
+ */
+function dominatedUnion(present: PostingList[], total: number): { docs: Int32Array; freqs: Int32Array } | undefined {
+  let largest = 0;
+  for (let l = 1; l < present.length; l++) if (present[l]!.docs.length > present[largest]!.docs.length) largest = l;
+  const big = present[largest]!;
+  if (big.docs.length * DOMINANT_SHARE < total * (DOMINANT_SHARE - 1)) return undefined;
+  const others = present.filter((_, l) => l !== largest);
+  const rest = others.length === 1 ? others[0]! : heapUnion(others, total - big.docs.length);
+  const docs = new Int32Array(big.docs.length + rest.docs.length);
+  const freqs = new Int32Array(docs.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < big.docs.length || j < rest.docs.length) {
+    const a = i < big.docs.length ? big.docs[i]! : Number.MAX_SAFE_INTEGER;
+    const b = j < rest.docs.length ? rest.docs[j]! : Number.MAX_SAFE_INTEGER;
+    docs[n] = Math.min(a, b);
+    freqs[n] = (a <= b ? big.freqs[i++]! : 0) + (b <= a ? rest.freqs[j++]! : 0);
+    n++;
+  }
+  return { docs: docs.subarray(0, n), freqs: freqs.subarray(0, n) };
+}
+
+/** A list holding at least (DOMINANT_SHARE − 1) / DOMINANT_SHARE of a union's entries is merged with the rest in one pass. */
+const DOMINANT_SHARE = 10;
 
 /** The united documents and frequencies, merged through a binary min-heap of the lists. */
 function heapUnion(present: PostingList[], total: number): { docs: Int32Array; freqs: Int32Array } {
@@ -101,7 +132,9 @@ function unitedPositions(present: PostingList[], docs: Int32Array): (i: number) 
     const slots = new Int32Array(list.docs.length);
     let at = 0;
     for (let e = 0; e < list.docs.length; e++) {
-      while (docs[at]! < list.docs[e]!) at++;
+      // galloping: a prefix's many rare expansions (.js: .json, .jsx, …) hold a document or two
+      // each, far apart in the united list
+      at = seek(docs, list.docs[e]!, at);
       slots[e] = at;
       srcStart[at + 1]!++;
     }

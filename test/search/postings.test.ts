@@ -51,10 +51,21 @@ describe('posting lists', () => {
     expect(Array.from(union.freqs)).toEqual([3, 1, 1]);
   });
 
-  it('unite any number of expansions, sparse (through a heap) or dense (into arrays), to the same list', () => {
-    const listArb = (range: number) =>
-      fc.uniqueArray(fc.integer({ min: 0, max: range }), { minLength: 1, maxLength: 400 }).map((docs) => [...docs].sort((a, b) => a - b).map((doc): [number, number[]] => [doc, [doc % 7, 10 + (doc % 5)]]));
-    const casesArb = fc.integer({ min: 5, max: 20000 }).chain((range) => fc.array(listArb(range), { minLength: 2, maxLength: 4 }));
+  it('unite any number of expansions, sparse (through a heap), dense (into arrays) or one dominant list and a few rare ones, to the same list', () => {
+    const listArb = (range: number, maxLength: number) =>
+      fc.uniqueArray(fc.integer({ min: 0, max: range }), { minLength: 1, maxLength }).map((docs) => [...docs].sort((a, b) => a - b).map((doc): [number, number[]] => [doc, [doc % 7, 10 + (doc % 5)]]));
+    const casesArb = fc.oneof(
+      fc.integer({ min: 5, max: 20000 }).chain((range) => fc.array(listArb(range, 400), { minLength: 2, maxLength: 4 })),
+      // a word and its rare extensions (.js: .json, .jsx, …): one long list, many of one or two entries
+      // (some rare ones share documents with the long one)
+      fc.integer({ min: 5000, max: 50000 }).chain((range) =>
+        listArb(range, 600).chain((big) =>
+          fc
+            .array(fc.oneof(listArb(range, 2), fc.subarray(big, { minLength: 1, maxLength: Math.min(2, big.length) })), { minLength: 1, maxLength: 30 })
+            .map((rare) => [big, ...rare]),
+        ),
+      ),
+    );
     fc.assert(
       fc.property(casesArb, (lists) => {
         const expected = new Map<number, number[]>();
