@@ -11,6 +11,11 @@ try {
 
 const app = await buildApp({ config });
 
+// Loaded before listening, not by the first search: the index's per-document facts take seconds
+// to read at a million articles, and a visitor should not wait for them.
+const loading = Date.now();
+app.log.info({ documents: app.services.index.documentCount(), ms: Date.now() - loading }, 'search index loaded');
+
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -46,6 +46,10 @@ describe('server process', () => {
     expect((db.prepare('SELECT views FROM articles WHERE id = ?').get(id) as { views: number }).views).toBe(1);
     db.close();
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    // the index's document facts are read before the server listens, not by the first search
+    const loaded = lines.find((l) => l.msg === 'search index loaded');
+    expect(loaded?.documents).toBeGreaterThan(0);
+    expect(lines.indexOf(loaded!)).toBeLessThan(lines.findIndex((l) => String(l.msg).startsWith('Server listening')));
     const requests = lines.filter((l) => l.msg === 'request');
     expect(requests.length).toBeGreaterThanOrEqual(2);
     expect(requests[0]).toMatchObject({ method: 'GET', url: '/', status: 200 });
