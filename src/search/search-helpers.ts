@@ -21,11 +21,18 @@ interface WorkResults {
 }
 type Result = WorkResults[keyof WorkResults];
 
+/** The segments a query reads, as the asker's transaction sees them. */
+export interface IndexView {
+  segments: readonly SegmentInfo[];
+  generation: number;
+}
+
 export interface HelperTask {
   task: number;
   segments: SegmentInfo[];
-  /** Every segment the asker's read transaction sees. */
+  /** Every segment the asker's read transaction sees, and their generation. */
   snapshot: readonly SegmentInfo[];
+  generation: number;
   work: HelperWork;
 }
 
@@ -93,9 +100,9 @@ class SearchHelper {
     this.#worker.on('exit', () => (this.failed = true));
   }
 
-  send(segments: SegmentInfo[], snapshot: readonly SegmentInfo[], work: HelperWork): number {
+  send(segments: SegmentInfo[], index: IndexView, work: HelperWork): number {
     const task = ++this.#nextTask;
-    this.#port.postMessage({ task, segments, snapshot, work } satisfies HelperTask);
+    this.#port.postMessage({ task, segments, snapshot: index.segments, generation: index.generation, work } satisfies HelperTask);
     return task;
   }
 
@@ -150,11 +157,12 @@ export class SearchHelpers {
    * unless `worthSharing` finds this thread's share too light to be worth a helper.
    */
   evaluate<K extends HelperWork['kind']>(
-    segments: readonly SegmentInfo[],
+    index: IndexView,
     work: Extract<HelperWork, { kind: K }>,
     local: (segment: SegmentInfo) => WorkResults[K],
     worthSharing: (ownShare: SegmentInfo[]) => boolean = () => true,
   ): Array<WorkResults[K]> {
+    const { segments } = index;
     const documents = segments.reduce((sum, s) => sum + s.span, 0);
     // facts outside shared memory would be copied into every task: more than the helper saves
     const shareable = work.facts.alive.buffer instanceof SharedArrayBuffer;
@@ -175,7 +183,7 @@ export class SearchHelpers {
     while (helpers.length < threads) shares[0]!.push(...shares.pop()!);
     const tasks = helpers.map((helper, h) => {
       const share = shares[h + 1]!;
-      return share.length > 0 ? helper.send(share.map((i) => segments[i]!), segments, work) : 0;
+      return share.length > 0 ? helper.send(share.map((i) => segments[i]!), index, work) : 0;
     });
     const out: Array<WorkResults[K]> = new Array(segments.length);
     const started = performance.now();

@@ -5,7 +5,7 @@ import { termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
 import { indexOf } from './list-ops.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
-import { SearchHelpers } from './search-helpers.js';
+import { SearchHelpers, type IndexView } from './search-helpers.js';
 import { buildSegment, normalizeFields, NS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
 import { FULL_RANK_LIMIT, newestOf, relatedInSegment, searchSegment, type DocumentFacts, type SegmentSearch, type SegmentSearchResult } from './segment-query.js';
 import { SegmentStore, type SegmentInfo } from './segment-store.js';
@@ -37,6 +37,8 @@ export interface SegmentIndexOptions {
   cacheEntries?: number;
   /** Segments of one level merged at a time (MERGE_FACTOR in segment-store.ts; tests use 2 to merge often). */
   mergeFactor?: number;
+  /** Lists at least this long are kept in memory once read (CACHED_LIST_BYTES; tests lower it). */
+  cachedListBytes?: number;
   /**
    * Threads that evaluate some of a large query's segments while this one does the rest
    * (search-helpers.ts); an in-memory database cannot be shared and has none. Default: none.
@@ -95,7 +97,7 @@ export class SegmentSearchIndex implements SearchIndex {
   readonly #helperMinEntries: number;
 
   constructor(db: Db, options: SegmentIndexOptions) {
-    this.#store = new SegmentStore(db, options.mergeFactor);
+    this.#store = new SegmentStore(db, options.mergeFactor, options.cachedListBytes);
     this.#loadTexts = options.loadTexts;
     this.#cacheEntries = options.cacheEntries ?? 500;
     const helpers = options.helpers;
@@ -173,7 +175,11 @@ export class SegmentSearchIndex implements SearchIndex {
     if (!this.#helpers) return segments.map((segment) => searchSegment(reader, segment, search, facts));
     const lists = rememberingLookups(reader);
     const local = (segment: SegmentInfo) => searchSegment(reader, segment, search, facts, lists);
-    return this.#helpers.evaluate(segments, { kind: 'search', search, facts }, local, this.#worthSharing(lists, [...search.include, ...search.exclude]));
+    return this.#helpers.evaluate(this.#view(), { kind: 'search', search, facts }, local, this.#worthSharing(lists, [...search.include, ...search.exclude]));
+  }
+
+  #view(): IndexView {
+    return { segments: this.#store.segments, generation: this.#store.generation };
   }
 
   /** Whether a share of segments holds enough work for a helper to take the other shares. */
@@ -348,7 +354,7 @@ export class SegmentSearchIndex implements SearchIndex {
       const lists = rememberingLookups(reader);
       const local = (segment: SegmentInfo) => relatedInSegment(reader, segment, related, facts, lists);
       const segments = this.#store.segments;
-      const parts = this.#helpers ? this.#helpers.evaluate(segments, { kind: 'related', related, facts }, local, this.#worthSharing(lists, related.words)) : segments.map(local);
+      const parts = this.#helpers ? this.#helpers.evaluate(this.#view(), { kind: 'related', related, facts }, local, this.#worthSharing(lists, related.words)) : segments.map(local);
       // how many words each document holds; 0 for documents that may not be shown
       const counts = new Uint8Array(table.size);
       parts.forEach((part, s) => counts.set(part.counts, segments[s]!.base));

@@ -11,6 +11,21 @@ import { NS } from './segment-builder.js';
 
 const PREFIX_END = '\u{10FFFF}';
 
+/**
+ * Lists of at least this many bytes are kept in memory once read. Copying a 1.5 MB row out of
+ * SQLite (its overflow pages) took 1-2.5 ms at 1M articles, and the common tokens such rows
+ * belong to come back query after query.
+ */
+export const CACHED_LIST_BYTES = 64 * 1024;
+/** Bytes of lists kept per connection. */
+export const LIST_CACHE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Names the state of the index a segment belongs to: segment ids are never reused within a
+ * generation, and clearing the index starts a new one, so a cached list is never a stale one.
+ */
+export const SEARCH_GENERATION_KEY = 'search_index_generation';
+
 /** Whether a key's lists hold positions (the character and facet namespaces count only). */
 export function isPositionalKey(key: string): boolean {
   return key[0] !== NS.bodyChar && key[0] !== NS.facet;
@@ -34,8 +49,15 @@ export interface ListRef {
 
 export class PostingsReader {
   readonly #stmts;
+  /** Long lists read before, by generation, segment and key, least recently used first. */
+  readonly #lists = new Map<string, Uint8Array>();
+  #listBytes = 0;
+  #generation = 0;
+  readonly #cachedListBytes: number;
 
-  constructor(db: Db) {
+  /** `cachedListBytes`: lists at least this long are kept once read (CACHED_LIST_BYTES; tests lower it). */
+  constructor(db: Db, cachedListBytes = CACHED_LIST_BYTES) {
+    this.#cachedListBytes = cachedListBytes;
     this.#stmts = {
       // the row holding `token`, if any: its own row, or the bucket that starts at or before it
       floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
@@ -45,10 +67,28 @@ export class PostingsReader {
       positionChunks: db
         .prepare<[number, string, string], Buffer>('SELECT data FROM search_postings WHERE segment = ? AND token > ? AND token < ? ORDER BY token')
         .pluck(),
+      generation: db.prepare<[string], number>('SELECT value FROM site_meta WHERE key = ?').pluck(),
       rowsBetween: db.prepare<[number, string, string], { token: string; data: Buffer }>(
         'SELECT token, data FROM search_postings WHERE segment = ? AND token > ? AND token < ?',
       ),
     };
+  }
+
+  /** The index's generation as of this connection's transaction (see SEARCH_GENERATION_KEY). */
+  readGeneration(): number {
+    return this.#stmts.generation.get(SEARCH_GENERATION_KEY) ?? 0;
+  }
+
+  /** Says which generation the segments read from now belong to; lists of another are dropped. */
+  useGeneration(generation: number): void {
+    if (generation === this.#generation) return;
+    this.#generation = generation;
+    this.forgetLists();
+  }
+
+  forgetLists(): void {
+    this.#lists.clear();
+    this.#listBytes = 0;
   }
 
   /** The positions chunks of a split list, in order. */
@@ -62,16 +102,21 @@ export class PostingsReader {
    * others that can still match.
    */
   refs(segment: SegmentInfo, key: string, prefix: boolean): ListRef[] {
-    const floor = this.#stmts.floorRow.get(segment.id, key);
     if (!prefix) {
-      // (an auxiliary row is never the row of a key: its bytes are no list)
-      if (!floor || isAuxiliaryKey(floor.token)) return [];
-      if (isBucket(floor.data)) {
-        const bytes = findInBucket(floor.data, key);
-        return bytes ? [this.#ref(segment, key, bytes)] : [];
+      const cacheKey = `${segment.id}:${key}`;
+      const cached = this.#lists.get(cacheKey);
+      if (cached) {
+        // most recently used last
+        this.#lists.delete(cacheKey);
+        this.#lists.set(cacheKey, cached);
+        return [this.#ref(segment, key, cached)];
       }
-      return floor.token === key ? [this.#ref(segment, key, floor.data)] : [];
+      const bytes = this.#listOf(segment, key);
+      if (!bytes) return [];
+      if (bytes.length >= this.#cachedListBytes) this.#keep(cacheKey, bytes);
+      return [this.#ref(segment, key, bytes)];
     }
+    const floor = this.#stmts.floorRow.get(segment.id, key);
     // every key starting with `key`: in the bucket at or before it, and in the rows after it
     const refs: ListRef[] = [];
     const collect = (row: { token: string; data: Buffer }) => {
@@ -85,6 +130,25 @@ export class PostingsReader {
     if (floor) collect(floor);
     for (const row of this.#stmts.rowsBetween.all(segment.id, key, key + PREFIX_END)) collect(row);
     return refs;
+  }
+
+  /** The bytes of one key's list in a segment, from its own row or its bucket. */
+  #listOf(segment: SegmentInfo, key: string): Uint8Array | undefined {
+    const floor = this.#stmts.floorRow.get(segment.id, key);
+    // (an auxiliary row is never the row of a key: its bytes are no list)
+    if (!floor || isAuxiliaryKey(floor.token)) return undefined;
+    if (isBucket(floor.data)) return findInBucket(floor.data, key);
+    return floor.token === key ? floor.data : undefined;
+  }
+
+  #keep(cacheKey: string, bytes: Uint8Array): void {
+    this.#lists.set(cacheKey, bytes);
+    this.#listBytes += bytes.length;
+    for (const [oldest, list] of this.#lists) {
+      if (this.#listBytes <= LIST_CACHE_BYTES) break;
+      this.#lists.delete(oldest);
+      this.#listBytes -= list.length;
+    }
   }
 
   #ref(segment: SegmentInfo, key: string, bytes: Uint8Array): ListRef {

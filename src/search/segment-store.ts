@@ -2,7 +2,7 @@ import type { Db } from '../db/open.js';
 import { concatLists, concatPostings, isSplitList, type PostingList } from './postings.js';
 import { bucketEntries, isAuxiliaryKey, isBucket, packRows } from './rows.js';
 import { compareKeys, type BuiltSegment } from './segment-builder.js';
-import { isPositionalKey, PostingsReader, type SegmentInfo } from './segment-reader.js';
+import { isPositionalKey, PostingsReader, SEARCH_GENERATION_KEY, type SegmentInfo } from './segment-reader.js';
 
 export type { ListRef, SegmentInfo } from './segment-reader.js';
 
@@ -78,18 +78,20 @@ export class SegmentStore {
   #segments: SegmentInfo[] = [];
   #maxSeq = 0;
   #dataVersion = -1;
+  #generation = -1;
   #stale = true;
   readonly #stmts;
   readonly #reader: PostingsReader;
   /** Runs `work` in one read transaction, so every statement in it sees one snapshot. */
   readonly read: <T>(work: () => T) => T;
 
-  constructor(db: Db, mergeFactor = MERGE_FACTOR) {
+  constructor(db: Db, mergeFactor = MERGE_FACTOR, cachedListBytes?: number) {
     this.#db = db;
     this.#mergeFactor = Math.max(2, mergeFactor);
-    this.#reader = new PostingsReader(db);
+    this.#reader = new PostingsReader(db, cachedListBytes);
     this.#stmts = {
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      nextGeneration: db.prepare<[string]>('INSERT INTO site_meta (key, value) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET value = value + 1'),
       segments: db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base'),
       docsFrom: db
         .prepare<[number], [number, number, number, number, number, number | null]>(
@@ -121,6 +123,11 @@ export class SegmentStore {
   /** The per-document facts, as of the last sync. */
   get docs(): DocumentTable {
     return this.#docs;
+  }
+
+  /** The index's generation as of the last sync (see SEARCH_GENERATION_KEY). */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The segments in document order, as of the last sync. */
@@ -157,6 +164,8 @@ export class SegmentStore {
 
   clear(): void {
     this.#db.exec('DELETE FROM search_postings; DELETE FROM search_segments; DELETE FROM search_docs;');
+    // a new generation: another connection's sync() sees the index was cleared, however it was refilled
+    this.#stmts.nextGeneration.run(SEARCH_GENERATION_KEY);
     // the document table starts over too: sync() can tell a cleared index by its numbers only
     // while it holds fewer documents than before, and a refilled one may hold more
     this.#docs = new DocumentTable();
@@ -253,9 +262,14 @@ export class SegmentStore {
     this.#dataVersion = version;
     this.#stale = false;
     this.#segments = this.#stmts.segments.all();
+    const generation = this.#reader.readGeneration();
     const maxDoc = this.#stmts.maxDoc.get() ?? -1;
-    if (maxDoc < this.#docs.size - 1) {
-      // the index was cleared (here or by another process): start over
+    // the index was cleared (here or by another process) since the last sync: start over (plain
+    // SQL that empties the tables, as a migration may, is seen by the numbers alone)
+    if (generation !== this.#generation || maxDoc < this.#docs.size - 1) {
+      this.#generation = generation;
+      this.#reader.useGeneration(generation);
+      this.#reader.forgetLists();
       this.#docs = new DocumentTable();
       this.#maxSeq = 0;
     }

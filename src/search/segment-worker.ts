@@ -30,7 +30,9 @@ const reader = new PostingsReader(db);
 const currentSegments = db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base');
 
 const evaluate = db.transaction((task: HelperTask): HelperReply => {
-  if (!sameSegments(currentSegments.all(), task.snapshot)) return { task: task.task, stale: true };
+  const generation = reader.readGeneration();
+  if (generation !== task.generation || !sameSegments(currentSegments.all(), task.snapshot)) return { task: task.task, stale: true };
+  reader.useGeneration(generation);
   const { work } = task;
   const results = task.segments.map((segment) =>
     work.kind === 'search' ? searchSegment(reader, segment, work.search, work.facts) : relatedInSegment(reader, segment, work.related, work.facts),

@@ -52,9 +52,10 @@ function segmentSearch(q: string) {
   const reader = new PostingsReader(db);
   const include = parseQuery(q).include.map((term) => termVariants(term).map(termPhrase));
   const search: SegmentSearch = { include, exclude: [], categoryId: undefined, tagId: undefined, exact: true, newest: 20, ranked: true };
+  const generation = store.generation;
   const { alive, category, minute, article } = store.docs;
   const facts = { alive, category, minute, article };
-  return { work: { kind: 'search' as const, search, facts }, local: (segment: SegmentInfo) => searchSegment(reader, segment, search, facts) };
+  return { generation, work: { kind: 'search' as const, search, facts }, local: (segment: SegmentInfo) => searchSegment(reader, segment, search, facts) };
 }
 
 afterAll(() => {
@@ -102,14 +103,14 @@ describe('search helper threads', () => {
   it('leave a share to the asking thread when the helper sees other segments than it did', async () => {
     const segments = db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base').all();
     expect(segments.length).toBeGreaterThan(2);
-    const { work, local } = segmentSearch('容器 网络');
+    const { generation, work, local } = segmentSearch('容器 网络');
     const helpers = new SearchHelpers(path, { threads: 1, minDocuments: 0, takeBackMs: 0 });
     try {
       // as if a merge had committed after this thread's snapshot: the helper's segments differ
       const older = [...segments, { id: 999, base: 10_000, span: 5, level: 0 }];
-      expect(helpers.evaluate(older, work, local)).toEqual(older.map(local));
+      expect(helpers.evaluate({ segments: older, generation }, work, local)).toEqual(older.map(local));
       expect(helpers.stats).toEqual({ answered: 0, fellBack: 1, takenBack: 0 });
-      expect(helpers.evaluate(segments, work, local)).toEqual(segments.map(local));
+      expect(helpers.evaluate({ segments, generation }, work, local)).toEqual(segments.map(local));
       expect(helpers.stats).toEqual({ answered: 1, fellBack: 1, takenBack: 0 });
     } finally {
       await helpers.close();
@@ -118,17 +119,45 @@ describe('search helper threads', () => {
 
   it('give up at once on a helper that cannot open the database', async () => {
     const segments = db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base').all();
-    const { work, local } = segmentSearch('验证');
+    const { generation, work, local } = segmentSearch('验证');
     const helpers = new SearchHelpers(join(dir, 'missing.db'), { threads: 1, minDocuments: 0, timeoutMs: 60_000, takeBackMs: 0 });
     try {
       const started = performance.now();
-      expect(helpers.evaluate(segments, work, local)).toEqual(segments.map(local));
+      expect(helpers.evaluate({ segments, generation }, work, local)).toEqual(segments.map(local));
       expect(performance.now() - started).toBeLessThan(30_000);
       expect(helpers.working).toBe(0);
-      expect(helpers.evaluate(segments, work, local)).toEqual(segments.map(local));
+      expect(helpers.evaluate({ segments, generation }, work, local)).toEqual(segments.map(local));
       expect(helpers.stats.answered).toBe(0);
     } finally {
       await helpers.close();
+    }
+  });
+});
+
+describe('lists kept in memory', () => {
+  it('are never served for an index cleared and refilled by another connection', async () => {
+    const other = openDatabase(path);
+    const reading = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, cachedListBytes: 1, helpers: { threads: 1, minDocuments: 0, takeBackMs: 0, minEntries: 0 } });
+    const writing = new SegmentSearchIndex(other, { loadTexts, cachedListBytes: 1 });
+    try {
+      const before = reading.search(parseQuery('容器'), {}, 0, 5).total;
+      expect(before).toBeGreaterThan(0);
+      // the same segments again (same batches, so the same ids, bases and spans), other text
+      writing.clear();
+      const docs = corpus(2600).map((doc) => ({ ...doc, body: doc.body.replaceAll('容器', '集装箱') }));
+      for (let i = 0; i < docs.length; i += 200) {
+        writing.upsertMany(docs.slice(i, i + 200).map((doc, k) => ({ ...doc, id: i + k + 1, publishedTs: 1_700_000_000 + (i + k) * 60, categoryId: 1 + ((i + k) % 3), tagIds: [] })));
+        writing.maintain();
+      }
+      const fresh = new SegmentSearchIndex(other, { loadTexts, cacheEntries: 0 });
+      const expected = fresh.search(parseQuery('容器'), {}, 0, 5).total;
+      expect(expected).toBeLessThan(before);
+      expect(reading.search(parseQuery('容器'), {}, 0, 5).total).toBe(expected);
+      expect(reading.search(parseQuery('集装箱'), {}, 0, 5).total).toBe(fresh.search(parseQuery('集装箱'), {}, 0, 5).total);
+      expect(reading.helperStats.answered).toBeGreaterThan(0);
+    } finally {
+      await reading.close();
+      other.close();
     }
   });
 });
