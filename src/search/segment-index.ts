@@ -7,7 +7,7 @@ import { indexOf } from './list-ops.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
 import { SearchHelpers, type IndexView } from './search-helpers.js';
 import { buildSegment, normalizeFields, NS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
-import { FULL_RANK_LIMIT, newestOf, relatedInSegment, searchSegment, type DocumentFacts, type SegmentSearch, type SegmentSearchResult } from './segment-query.js';
+import { FULL_RANK_LIMIT, newestOf, relatedCutoff, relatedInSegment, searchSegment, type DocumentFacts, type SegmentSearch, type SegmentSearchResult } from './segment-query.js';
 import { SegmentStore, type SegmentInfo } from './segment-store.js';
 import { entriesToRead, rememberingLookups, type ListSource } from './segment-terms.js';
 import { termPhrase, type TermPhrase } from './tokenize.js';
@@ -348,42 +348,38 @@ export class SegmentSearchIndex implements SearchIndex {
       this.#sync();
       const table = this.#docs;
       const normalized = words.map(normalizeText);
-      const related = { words: normalized.map((word) => phrasesOf({ text: word, alternatives: [] })), categoryId: filters.categoryId, tagId: filters.tagId };
+      // The short list: most words first, newest first within a count. Exact results are left
+      // out here (a handful), not per word: `wanted` leaves room for them.
+      const wanted = limit * 3 + exclude.size;
+      const related = { words: normalized.map((word) => phrasesOf({ text: word, alternatives: [] })), categoryId: filters.categoryId, tagId: filters.tagId, wanted };
       const reader = this.#store.reader;
       const facts = this.#facts();
       const lists = rememberingLookups(reader);
       const local = (segment: SegmentInfo) => relatedInSegment(reader, segment, related, facts, lists);
       const segments = this.#store.segments;
       const parts = this.#helpers ? this.#helpers.evaluate(this.#view(), { kind: 'related', related, facts }, local, this.#worthSharing(lists, related.words)) : segments.map(local);
-      // how many words each document holds; 0 for documents that may not be shown
-      const counts = new Uint8Array(table.size);
-      parts.forEach((part, s) => counts.set(part.counts, segments[s]!.base));
       const documentFrequency = normalized.map((_, j) => parts.reduce((sum, part) => sum + part.wordLive[j]!, 0));
       const histogram = new Int32Array(256);
-      let best = 0;
-      for (let doc = 0; doc < counts.length; doc++) {
-        const c = counts[doc]!;
-        if (c === 0) continue;
-        histogram[c]!++;
-        if (c > best) best = c;
-      }
+      for (const part of parts) for (let c = 1; c < 256; c++) histogram[c]! += part.histogram[c]!;
+      const { best, cutoff, room } = relatedCutoff(histogram, wanted);
       if (best === 0) return [];
-      // The short list: most words first, newest first within a count. The histogram gives the
-      // count from which the list is full; exact results are left out here (a handful), not per word.
-      const wanted = limit * 3 + exclude.size;
-      let cutoff = best;
-      let room = wanted;
-      while (cutoff > 1 && histogram[cutoff]! < room) room -= histogram[cutoff--]!;
+      // a segment's cutoff is at most the index's: its documents above the index's cutoff are all in
+      // its `above`, and so are those at it, unless its own cutoff is that one
+      const countOf = new Map<number, number>();
       const above: number[] = [];
-      const atCutoff = new Int32Array(histogram[cutoff]!);
-      let atCount = 0;
-      for (let doc = 0; doc < counts.length; doc++) {
-        const c = counts[doc]!;
-        if (c > cutoff) above.push(doc);
-        else if (c === cutoff) atCutoff[atCount++] = doc;
+      const atLevel: number[] = [];
+      for (const part of parts) {
+        part.above.forEach((doc, i) => {
+          const c = part.aboveCounts[i]!;
+          countOf.set(doc, c);
+          if (c > cutoff) above.push(doc);
+          else if (c === cutoff) atLevel.push(doc);
+        });
+        if (part.cutoff === cutoff) atLevel.push(...part.atCutoff);
       }
-      above.sort((a, b) => counts[b]! - counts[a]! || table.newer(a, b));
-      const shortlist = [...above, ...newestOf(atCutoff, room, table.newer)].filter((doc) => !exclude.has(table.article[doc]!)).slice(0, limit * 3);
+      for (const doc of atLevel) countOf.set(doc, cutoff);
+      above.sort((a, b) => countOf.get(b)! - countOf.get(a)! || table.newer(a, b));
+      const shortlist = [...above, ...newestOf(Int32Array.from(atLevel), room, table.newer)].filter((doc) => !exclude.has(table.article[doc]!)).slice(0, limit * 3);
       if (shortlist.length === 0) return [];
       // BM25 for the short list from the documents' text: a few dozen documents
       const texts = this.#loadTexts(shortlist.map((doc) => table.article[doc]!));
@@ -393,7 +389,7 @@ export class SegmentSearchIndex implements SearchIndex {
         table.live,
       );
       return shortlist
-        .map((doc, i) => ({ doc, matched: counts[doc]!, score: scores[i]! }))
+        .map((doc, i) => ({ doc, matched: countOf.get(doc)!, score: scores[i]! }))
         .sort((a, b) => b.matched - a.matched || b.score - a.score || table.newer(a.doc, b.doc))
         .slice(0, limit)
         .map(({ doc, matched }) => ({ id: table.article[doc]!, wordsMatched: matched }));

@@ -226,16 +226,38 @@ export interface SegmentRelated {
   words: TermPhrase[][];
   categoryId: number | undefined;
   tagId: number | undefined;
+  /** Documents the short list is drawn from: the most words first, then the newest. */
+  wanted: number;
 }
 
 export interface SegmentRelatedResult {
-  /** For each document of the segment (from its base): how many words it holds, 0 when it may not be shown. */
-  counts: Uint8Array;
+  /** Documents that may be shown, by how many words they hold (index 0 unused). */
+  histogram: Int32Array;
+  /**
+   * The count at which this segment alone holds `wanted` documents (1 when it holds fewer): the
+   * whole index's is the same or higher, so what follows is all it can need of this segment.
+   */
+  cutoff: number;
+  /** Documents holding more words than `cutoff`, with their counts (fewer than `wanted`). */
+  above: Int32Array;
+  aboveCounts: Uint8Array;
+  /** The newest `wanted` documents holding exactly `cutoff` words, newest first. */
+  atCutoff: Int32Array;
   /** Live documents holding each word (in any category): for its IDF. */
   wordLive: number[];
 }
 
-/** How many of the words each document of one segment holds (related results). */
+/** The count from which `wanted` documents hold at least as many words, and the room left at it. */
+export function relatedCutoff(histogram: Int32Array, wanted: number): { best: number; cutoff: number; room: number } {
+  let best = histogram.length - 1;
+  while (best > 0 && histogram[best] === 0) best--;
+  let cutoff = best;
+  let room = wanted;
+  while (cutoff > 1 && histogram[cutoff]! < room) room -= histogram[cutoff--]!;
+  return { best, cutoff, room };
+}
+
+/** How many of the words each document of one segment holds, reduced to what a short list can use. */
 export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, related: SegmentRelated, facts: DocumentFacts, lists: ListSource = reader): SegmentRelatedResult {
   const counts = new Uint8Array(segment.span);
   const base = segment.base;
@@ -251,10 +273,33 @@ export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, r
   // documents that may not be shown (removed, another category, without the tag) drop out here
   const { alive, category } = facts;
   const tagged = related.tagId !== undefined ? new Set(reader.list(segment, `${NS.facet}t${related.tagId}`, false)?.docs ?? []) : undefined;
+  const histogram = new Int32Array(256);
   for (let at = 0; at < counts.length; at++) {
     if (counts[at] === 0) continue;
     const doc = base + at;
     if (!alive[doc] || (related.categoryId !== undefined && category[doc] !== related.categoryId) || (tagged && !tagged.has(doc))) counts[at] = 0;
+    else histogram[counts[at]!]!++;
   }
-  return { counts, wordLive };
+  const { best, cutoff } = relatedCutoff(histogram, related.wanted);
+  const above: number[] = [];
+  const aboveCounts: number[] = [];
+  const level = new Int32Array(best === 0 ? 0 : histogram[cutoff]!);
+  let atLevel = 0;
+  if (best > 0) {
+    for (let at = 0; at < counts.length; at++) {
+      const c = counts[at]!;
+      if (c > cutoff) {
+        above.push(base + at);
+        aboveCounts.push(c);
+      } else if (c === cutoff) level[atLevel++] = base + at;
+    }
+  }
+  return {
+    histogram,
+    cutoff,
+    above: Int32Array.from(above),
+    aboveCounts: Uint8Array.from(aboveCounts),
+    atCutoff: newestOf(level, related.wanted, newerIn(facts)),
+    wordLive,
+  };
 }

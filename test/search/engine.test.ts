@@ -153,6 +153,56 @@ describe('search engine: related results', () => {
   });
 });
 
+describe('search engine: related results over many segments', async () => {
+  const { bm25Scores } = await import('../../src/search/bm25.js');
+  // few words, many documents: counts tie a lot, so the short list often ends inside a count
+  // that some segments hold above their own cutoff and others at it
+  const words = ['容器', '网络', '验证'];
+  it('hold the documents with the most words, whatever segment they are in', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.subarray(words), { minLength: 1, maxLength: 100 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.nat(99), { maxLength: 5 }),
+        (held, limit, excluded) => {
+          // each document holds some of the words; load() batches them into segments that merge
+          const docs = held.map((ws, i) => doc(i + 1, ws.join('，') || '无关'));
+          load(docs);
+          const exclude = new Set(excluded.map((i) => i + 1));
+          const hits = index.related(words, {}, exclude, limit);
+          const counts = docs.filter((d) => !exclude.has(d.id)).map((d) => words.filter((w) => d.body.includes(w)).length).filter((c) => c > 0).sort((a, b) => b - a);
+          // most words first, and exactly as many of each count as the best `limit` documents have
+          expect(hits.map((h) => h.wordsMatched)).toEqual(counts.slice(0, limit));
+          for (const hit of hits) expect(hit.wordsMatched).toBe(words.filter((w) => docs[hit.id - 1]!.body.includes(w)).length);
+          // and exactly the documents of the plain procedure: the `wanted` best by words then
+          // recency, those not excluded, the first limit × 3 of them ranked by words, BM25, recency
+          const holds = (d: OracleDoc) => words.filter((w) => d.body.includes(w)).length;
+          const newestFirst = (a: OracleDoc, b: OracleDoc) => b.id - a.id;
+          const wanted = limit * 3 + exclude.size;
+          const shortlist = docs
+            .filter((d) => holds(d) > 0)
+            .sort((a, b) => holds(b) - holds(a) || newestFirst(a, b))
+            .slice(0, wanted)
+            .filter((d) => !exclude.has(d.id))
+            .slice(0, limit * 3);
+          const scores = bm25Scores(
+            shortlist,
+            words.map((word) => ({ word, documents: docs.filter((d) => d.body.includes(word)).length })),
+            docs.length,
+          );
+          const expected = shortlist
+            .map((d, i) => ({ d, score: scores[i]! }))
+            .sort((a, b) => holds(b.d) - holds(a.d) || b.score - a.score || newestFirst(a.d, b.d))
+            .slice(0, limit)
+            .map(({ d }) => d.id);
+          expect(hits.map((h) => h.id)).toEqual(expected);
+        },
+      ),
+      { numRuns: 200, seed: 11 },
+    );
+  });
+});
+
 describe('search engine: long lists', () => {
   it('finds phrases and single tokens in lists long enough for positions chunks and skip tables, across merges', () => {
     // the summary puts 容器 at position 0, so a positions row starts with a 0 byte like a bucket does
