@@ -49,7 +49,12 @@ describe('server process', () => {
     // the index's document facts are read before the server listens, not by the first search
     const loaded = lines.find((l) => l.msg === 'search index loaded');
     expect(loaded?.documents).toBeGreaterThan(0);
-    expect(lines.indexOf(loaded!)).toBeLessThan(lines.findIndex((l) => String(l.msg).startsWith('Server listening')));
+    const listening = lines.findIndex((l) => String(l.msg).startsWith('Server listening'));
+    expect(lines.indexOf(loaded!)).toBeLessThan(listening);
+    // and the engine's code is warmed up before it, too
+    const warmed = lines.find((l) => l.msg === 'search engine warmed up');
+    expect(warmed?.rounds).toBeGreaterThan(0);
+    expect(lines.indexOf(warmed!)).toBeLessThan(listening);
     const requests = lines.filter((l) => l.msg === 'request');
     expect(requests.length).toBeGreaterThanOrEqual(2);
     expect(requests[0]).toMatchObject({ method: 'GET', url: '/', status: 200 });
