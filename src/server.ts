@@ -16,19 +16,9 @@ const app = await buildApp({ config });
 const loading = Date.now();
 app.log.info({ documents: app.services.index.documentCount(), ms: Date.now() - loading }, 'search index loaded');
 
-// A few rounds of one query of each shape, so the engine's code is compiled before the first
-// visitor. Measured at 100k articles: cold, the first runs of a query took 5-30 times as long as
-// warm (vue.js 374 ms, then 91, against 10-19 after three rounds of these); at most 5 s is spent.
-const WARM_UP_QUERIES = ['的', '数据', '数据库', '配置中心', '命名空间共享', 'linux', 'node.js', 'c++', 'kube 容器', '数据库 索引', '容器网络命名空间共享验证'];
-const WARM_UP_ROUNDS = 3;
-const WARM_UP_MS = 5000;
-const warming = Date.now();
-let warmed = 0;
-for (let round = 0; round < WARM_UP_ROUNDS && Date.now() - warming < WARM_UP_MS; round++) {
-  for (const q of WARM_UP_QUERIES) app.services.search.search({ q, page: 1, limit: 20 });
-  warmed++;
-}
-app.log.info({ queries: WARM_UP_QUERIES.length, rounds: warmed, ms: Date.now() - warming }, 'search engine warmed up');
+// and the engine's code compiled, so the first visitors do not pay for that either
+const warmed = app.services.search.warmUp();
+app.log.info({ rounds: warmed.rounds, ms: warmed.ms }, 'search engine warmed up');
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

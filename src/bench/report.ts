@@ -92,7 +92,9 @@ inside a section by hand.
   validation, the Markdown parse, hashing, MinHash, the index segment (in worker threads, one per
   core) and the transactions (main thread) — into \`bench-data/bench-<N>.db\`. A later run reuses that
   database unless \`--rebuild\`; its import figures are then those of the run that built it.
-- **Search.** The result cache is off. Every query is run once to warm up (in the first run), then
+- **Search.** The result cache is off. The engine is first warmed up as the server does at start
+  (\`SearchService.warmUp\`: up to three rounds of a dozen fixed queries, one of each shape). Every
+  query is run once to warm up (in the first run), then
   timed once per run; the whole mix runs three times and the tables show the **median of the three per-run p50 and p99** (the machine
   is shared and noisy); *max* is the slowest single query over all runs. With 40 queries per class
   the p99 of a run is its slowest query. "top 20 + total" is \`SearchIndex.search(query, {}, 0, 20)\`:

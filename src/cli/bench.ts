@@ -322,6 +322,9 @@ async function main(argv: string[]): Promise<number> {
   const taxonomy = taxonomyOf(services);
   log(`search: drawing ${options.samples} queries per class`);
   const mix = buildQueryMix({ docs: options.docs, samples: options.samples, seed: DEFAULT_SEED, taxonomy });
+  // the engine as the server runs it: warmed up before the first query (SearchService.warmUp)
+  const warmed = services.search.warmUp();
+  log(`search: warmed up in ${warmed.rounds} rounds, ${warmed.ms} ms`);
   const search = runSearchBench(services, db, mix, { runs: options.runs, bruteQueries: options.brute, classBudgetMs: options.classBudget * 1000, log });
   const memoryAfterSearch = memory();
   const helpers = services.index.helperStats;

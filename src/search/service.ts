@@ -45,6 +45,12 @@ export interface SearchServiceDeps {
   catalog: () => Catalog;
 }
 
+/**
+ * One query of each shape the engine has a path for (single characters, phrases of each length,
+ * Latin prefixes, symbols, AND, related results), for warming its code up.
+ */
+export const WARM_UP_QUERIES = ['的', '数据', '数据库', '配置中心', '命名空间共享', 'linux', 'node.js', 'c++', 'kube 容器', '数据库 索引', '容器网络命名空间共享验证'];
+
 /** Search as pages and the API see it: parse, ask the index, build highlighted result items. */
 export function createSearchService({ index, articles, catalog }: SearchServiceDeps) {
   function decorate(ids: number[], terms: string[][]): SearchResultItem[] {
@@ -57,7 +63,22 @@ export function createSearchService({ index, articles, catalog }: SearchServiceD
     });
   }
 
-  return {
+  const service = {
+    /**
+     * Runs rounds of WARM_UP_QUERIES until `rounds` or `budgetMs` is spent, so the engine's code
+     * is compiled before visitors search: cold, a query's first runs took 5-30 times as long as
+     * warm (at 100k articles: vue.js 374 ms, then 91, against 10-19 ms after three rounds).
+     */
+    warmUp({ rounds = 3, budgetMs = 5000 }: { rounds?: number; budgetMs?: number } = {}): { rounds: number; ms: number } {
+      const started = Date.now();
+      let done = 0;
+      while (done < rounds && Date.now() - started < budgetMs) {
+        for (const q of WARM_UP_QUERIES) service.search({ q, page: 1, limit: 20 });
+        done++;
+      }
+      return { rounds: done, ms: Date.now() - started };
+    },
+
     search(input: SearchInput): SearchOutcome {
       const currentCatalog = catalog();
       const parsed = parseQuery(input.q, { aliases: currentCatalog.searchAliases });
@@ -97,6 +118,7 @@ export function createSearchService({ index, articles, catalog }: SearchServiceD
       };
     },
   };
+  return service;
 }
 
 export type SearchService = ReturnType<typeof createSearchService>;
