@@ -56,6 +56,8 @@ export interface SegmentIndexOptions {
 interface Evaluated {
   /** The matching documents, ascending (checked against the text when not exact). */
   docs: Int32Array;
+  /** Every segment's candidates joined: `docs`, or a superset of it before the text check. */
+  candidates: Int32Array;
   exact: boolean;
   parts: SegmentSearchResult[];
 }
@@ -196,9 +198,9 @@ export class SegmentSearchIndex implements SearchIndex {
     const exclude = query.exclude.map(phrasesOf);
     const exact = [...include, ...exclude].every((variants) => variants.every((phrase) => phrase.exact));
     const parts = this.#searchSegments({ include, exclude, categoryId: filters.categoryId, tagId: filters.tagId, exact, newest, ranked });
-    let docs = concatDocs(parts.map((part) => part.candidates));
-    if (!exact) docs = this.#verify(docs, query);
-    return { docs, exact, parts };
+    const candidates = concatDocs(parts.map((part) => part.candidates));
+    const docs = exact ? candidates : this.#verify(candidates, query);
+    return { docs, candidates, exact, parts };
   }
 
   /** Checks candidates of terms the index can only narrow against the documents' text. */
@@ -259,8 +261,8 @@ export class SegmentSearchIndex implements SearchIndex {
     const table = this.#docs;
     const tierOf = evaluated.exact ? undefined : this.#tiersFromText(docs, query);
     if (total <= FULL_RANK_LIMIT) {
-      const tiers = tierOf ?? this.#tiersFromSegments(evaluated.parts);
-      const score = this.#bm25(docs, evaluated.parts);
+      const tiers = tierOf ?? this.#tiersFromSegments(evaluated);
+      const score = this.#bm25(evaluated);
       const order = Array.from(docs.keys()).sort((a, b) => tiers(docs[a]!) - tiers(docs[b]!) || score[b]! - score[a]! || table.newer(docs[a]!, docs[b]!));
       return { total, hits: order.slice(offset, offset + limit).map((i) => ({ id: table.article[docs[i]!]!, tier: tiers(docs[i]!) })) };
     }
@@ -282,12 +284,11 @@ export class SegmentSearchIndex implements SearchIndex {
   }
 
   /** BM25 of each document from the weighted occurrences the segments found. */
-  #bm25(docs: Int32Array, parts: SegmentSearchResult[]): Float64Array {
+  #bm25({ docs, candidates, parts }: Evaluated): Float64Array {
     const table = this.#docs;
     const average = table.averageLength();
     const terms = parts[0]?.termLive.length ?? 0;
     const idfs = Array.from({ length: terms }, (_, j) => idf(parts.reduce((sum, part) => sum + part.termLive[j]!, 0), table.live));
-    const candidates = concatDocs(parts.map((part) => part.candidates));
     const weights = concatArrays(
       parts.map((part) => part.weights!),
       (n) => new Float64Array(n),
@@ -302,8 +303,7 @@ export class SegmentSearchIndex implements SearchIndex {
     return scores;
   }
 
-  #tiersFromSegments(parts: SegmentSearchResult[]): (doc: number) => Tier {
-    const candidates = concatDocs(parts.map((part) => part.candidates));
+  #tiersFromSegments({ candidates, parts }: Evaluated): (doc: number) => Tier {
     const tiers = concatArrays(
       parts.map((part) => part.tiers!),
       (n) => new Uint8Array(n),
