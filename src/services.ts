@@ -27,6 +27,8 @@ export interface ServiceOptions {
   searchThreads?: number;
   /** Indexes smaller than this search in one thread. */
   searchThreadsMinDocuments?: number;
+  /** A query shares its segments only when this thread's share reads at least this many list entries. */
+  searchThreadsMinEntries?: number;
   poems?: Poem[];
   now?: () => number;
 }
@@ -67,6 +69,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
     helpers: {
       threads: options.searchThreads ?? Math.min(3, availableParallelism() - 1),
       minDocuments: options.searchThreadsMinDocuments ?? SEARCH_THREADS_MIN_DOCUMENTS,
+      ...(options.searchThreadsMinEntries !== undefined ? { minEntries: options.searchThreadsMinEntries } : {}),
     },
   });
 

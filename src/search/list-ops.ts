@@ -1,4 +1,4 @@
-import { EMPTY_LIST, keepFollowed, positionsInto, type PostingList } from './postings.js';
+import { anyFollowed, EMPTY_LIST, keepFollowed, positionsInto, type PostingList } from './postings.js';
 
 /**
  * Operations on decoded lists that queries are built from: uniting prefix expansions, matching
@@ -260,6 +260,91 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
     n++;
   }
   return { docs: out.docs.subarray(0, n), weights: out.weights.subarray(0, n), zones: out.zones.subarray(0, n) };
+}
+
+/**
+ * The documents of matchPhrase without weights and zones: where the phrase occurs at least once.
+ * The most frequent token (checked last) is read only up to the first occurrence, which is all that
+ * counting, related results and large match sets ask of a document.
+ */
+export function phraseDocs(lists: PostingList[], offsets?: ArrayLike<number>): Int32Array {
+  const k = lists.length;
+  const shift = (j: number) => (offsets ? offsets[j]! : j);
+  let driver = 0;
+  for (let j = 1; j < k; j++) if (lists[j]!.docs.length < lists[driver]!.docs.length) driver = j;
+  const lead = lists[driver]!;
+  const size = lead.docs.length;
+  const out = new Int32Array(size);
+  let n = 0;
+  const cursor = new Int32Array(k);
+  let scratch: Int32Array = new Int32Array(64);
+  let starts = new Int32Array(64);
+  const byFrequency = new Int32Array(k);
+  outer: for (let i = 0; i < size; i++) {
+    const doc = lead.docs[i]!;
+    for (let j = 0; j < k; j++) {
+      if (j === driver) {
+        cursor[j] = i;
+        continue;
+      }
+      const docs = lists[j]!.docs;
+      const c = seek(docs, doc, cursor[j]!);
+      cursor[j] = c;
+      if (c >= docs.length) break outer;
+      if (docs[c] !== doc) continue outer;
+    }
+    for (let j = 0; j < k; j++) {
+      const frequency = lists[j]!.freqs[cursor[j]!]!;
+      let at = j;
+      while (at > 0 && lists[byFrequency[at - 1]!]!.freqs[cursor[byFrequency[at - 1]!]!]! > frequency) {
+        byFrequency[at] = byFrequency[at - 1]!;
+        at--;
+      }
+      byFrequency[at] = j;
+    }
+    const firstToken = byFrequency[0]!;
+    const got = positionsInto(lists[firstToken]!, cursor[firstToken]!, scratch);
+    if (got.length > scratch.length) scratch = got;
+    let alive = lists[firstToken]!.freqs[cursor[firstToken]!]!;
+    if (starts.length < alive) starts = new Int32Array(alive * 2);
+    const firstShift = shift(firstToken);
+    for (let p = 0; p < alive; p++) starts[p] = got[p]! - firstShift;
+    for (let o = 1; o < k - 1 && alive > 0; o++) {
+      const j = byFrequency[o]!;
+      alive = keepFollowed(lists[j]!, cursor[j]!, starts, alive, shift(j));
+    }
+    if (alive === 0) continue;
+    if (k > 1) {
+      const j = byFrequency[k - 1]!;
+      if (!anyFollowed(lists[j]!, cursor[j]!, starts, alive, shift(j))) continue;
+    }
+    out[n++] = doc;
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * The entries of `list` whose documents are in `among` (ascending), positions still read from where
+ * the list reads them: a few candidates' weights from lists already decoded for the whole set.
+ */
+export function listAmong(list: PostingList, among: Int32Array): PostingList {
+  const picked = new Int32Array(Math.min(list.docs.length, among.length));
+  let n = 0;
+  let c = 0;
+  for (let i = 0; i < among.length; i++) {
+    c = seek(list.docs, among[i]!, c);
+    if (c >= list.docs.length) break;
+    if (list.docs[c] === among[i]) picked[n++] = c;
+  }
+  const at = picked.subarray(0, n);
+  const docs = at.map((i) => list.docs[i]!);
+  const freqs = at.map((i) => list.freqs[i]!);
+  const { raw, positions } = list;
+  if (raw) {
+    const restricted: PostingList = { docs, freqs, raw: { source: raw.source, offsets: at.map((i) => raw.offsets[i]!) }, positions: (i) => positionsInto(restricted, i, new Int32Array(freqs[i]!)) };
+    return restricted;
+  }
+  return positions ? { docs, freqs, positions: (i) => positions(at[i]!) } : { docs, freqs };
 }
 
 /** Index of `value` in the first `length` entries of ascending `sorted`, or -1. */

@@ -554,6 +554,46 @@ export function keepFollowed(list: PostingList, i: number, starts: Int32Array, a
 }
 
 /**
+ * Whether entry i holds start + shift for any of starts[0..alive) (ascending): keepFollowed for the
+ * last token of a phrase whose occurrences need not be counted, stopping at the first one found
+ * instead of reading the rest of the token's positions (the most frequent token is checked last).
+ */
+export function anyFollowed(list: PostingList, i: number, starts: Int32Array, alive: number, shift: number): boolean {
+  const raw = list.raw;
+  if (!raw) return keepFollowed(list, i, starts, alive, shift) > 0;
+  const count = list.freqs[i]!;
+  const start = raw.offsets[i]!;
+  const { source } = raw;
+  let chunkNumber = source.whole ? 0 : Math.floor(start / POSITIONS_CHUNK_BYTES);
+  let bytes = source.whole ?? source.chunk(chunkNumber);
+  let at = source.whole ? start : start - chunkNumber * POSITIONS_CHUNK_BYTES;
+  let position = 0;
+  let read = 0;
+  for (let p = 0; p < alive; p++) {
+    const wanted = starts[p]! + shift;
+    while (read < count && (read === 0 || position < wanted)) {
+      let value = 0;
+      let bit = 0;
+      let byte: number;
+      do {
+        if (at === bytes.length) {
+          bytes = source.chunk(++chunkNumber);
+          at = 0;
+        }
+        byte = bytes[at++]!;
+        value |= (byte & 0x7f) << bit;
+        bit += 7;
+      } while (byte >= 0x80);
+      position += value >>> 0;
+      read++;
+    }
+    if (read > 0 && position === wanted) return true;
+    if (read >= count && position < wanted) return false;
+  }
+  return false;
+}
+
+/**
  * Concatenates lists of neighbouring segments into one list relative to the first segment's base.
  * `parts` are in document order, each with the base of its segment. Only the seam is re-encoded.
  */

@@ -1,7 +1,7 @@
 import { indexOf, intersectDocs, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
 import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
-import { termsInSegment, type ListSource } from './segment-terms.js';
+import { termDocsInSegment, termsInSegment, type ListSource, type TermDocs } from './segment-terms.js';
 import type { TermPhrase } from './tokenize.js';
 
 /**
@@ -163,9 +163,11 @@ function tierOfEach(candidates: Int32Array, members: [Int32Array, Int32Array, In
 
 /** One segment's part of a search; `lists` may be a source that remembers lookups already made. */
 export function searchSegment(reader: PostingsReader, segment: SegmentInfo, search: SegmentSearch, facts: DocumentFacts, lists: ListSource = reader): SegmentSearchResult {
-  const included = termsInSegment(lists, segment, search.include);
-  const excluded = termsInSegment(lists, segment, search.exclude);
-  const termDocs = included.map((t) => unionDocs(t.head.docs, t.body.docs));
+  // a search the text must still check scores every candidate: its weights are read at once
+  const weighed = search.exact ? undefined : termsInSegment(lists, segment, search.include);
+  const included: TermDocs[] = weighed?.map((t) => ({ head: t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
+  const excluded = termDocsInSegment(lists, segment, search.exclude);
+  const termDocs = included.map((t) => unionDocs(t.head.docs, t.bodyDocs));
   const { alive, category } = facts;
   const bySize = [...termDocs].sort((a, b) => a.length - b.length);
   let docs: Int32Array = bySize[0] ?? new Int32Array(0);
@@ -184,7 +186,7 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   if (search.tagId !== undefined && candidates.length > 0) candidates = intersectDocs(candidates, reader.list(segment, `${NS.facet}t${search.tagId}`, false)?.docs ?? new Int32Array(0));
   // only terms the index decides exclude here; the others are checked against the text later
   search.exclude.forEach((variants, j) => {
-    if (variants.every((phrase) => phrase.exact)) candidates = subtractDocs(candidates, unionDocs(excluded[j]!.head.docs, excluded[j]!.body.docs));
+    if (variants.every((phrase) => phrase.exact)) candidates = subtractDocs(candidates, unionDocs(excluded[j]!.head.docs, excluded[j]!.bodyDocs));
   });
   const empty = new Int32Array(0);
   if (!search.ranked) return { candidates, termLive: [], tiers: undefined, tierSizes: [0, 0, 0], newest: [empty, empty, empty], weights: undefined };
@@ -193,12 +195,14 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   const termLive = scorable ? termDocs.map((d) => liveIn(d, alive)) : [];
   let weights: Float64Array | undefined;
   if (scorable) {
-    const k = included.length;
+    // a common phrase's occurrences are counted now, in these few candidates only
+    const weighted = included.map((t) => ({ head: t.head, body: t.bodyAmong(candidates) }));
+    const k = weighted.length;
     weights = new Float64Array(candidates.length * k);
     for (let i = 0; i < candidates.length; i++) {
       const doc = candidates[i]!;
       for (let j = 0; j < k; j++) {
-        const { head, body } = included[j]!;
+        const { head, body } = weighted[j]!;
         const h = indexOf(head.docs, doc);
         const b = indexOf(body.docs, doc);
         weights[i * k + j] = (h >= 0 ? head.weights[h]! : 0) + (b >= 0 ? body.weights[b]! : 0);
@@ -262,8 +266,8 @@ export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, r
   const counts = new Uint8Array(segment.span);
   const base = segment.base;
   const wordLive: number[] = [];
-  for (const { head, body } of termsInSegment(lists, segment, related.words)) {
-    const docs = unionDocs(head.docs, body.docs);
+  for (const { head, bodyDocs } of termDocsInSegment(lists, segment, related.words)) {
+    const docs = unionDocs(head.docs, bodyDocs);
     wordLive.push(liveIn(docs, facts.alive));
     for (let i = 0; i < docs.length; i++) {
       const at = docs[i]! - base;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchPhrase, unionLists } from '../../src/search/list-ops.js';
+import { matchPhrase, phraseDocs, unionLists } from '../../src/search/list-ops.js';
 import { concatPostings, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
@@ -86,6 +86,44 @@ describe('posting lists', () => {
     expect(Array.from(matches.docs)).toEqual([1, 3]);
     expect(Array.from(matches.weights)).toEqual([10, 5]);
     expect(Array.from(matches.zones)).toEqual([1, 2]);
+  });
+});
+
+describe('phrase documents without counting', () => {
+  // small alphabets of documents and positions, so that phrases occur, fail and repeat
+  const tokenArb = fc
+    .uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 25 })
+    .chain((docs) =>
+      fc.tuple(...[...docs].sort((a, b) => a - b).map((doc) => fc.tuple(fc.constant(doc), fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 10 }).map((p) => p.sort((a, b) => a - b))))),
+    );
+  const phraseArb = fc.integer({ min: 1, max: 4 }).chain((k) =>
+    fc.tuple(
+      fc.array(tokenArb, { minLength: k, maxLength: k }),
+      // consecutive tokens, or every other one as bigram covers skip (the gaps may be 1 or 2)
+      fc.option(fc.array(fc.integer({ min: 1, max: 2 }), { minLength: k - 1, maxLength: k - 1 }).map((gaps) => gaps.reduce((at, gap) => [...at, at.at(-1)! + gap], [0]))),
+      // some tokens as a prefix's expansions, whose positions come from a union
+      fc.array(fc.boolean(), { minLength: k, maxLength: k }),
+    ),
+  );
+
+  it('are the documents matchPhrase finds, for consecutive and skipping offsets and united lists', () => {
+    fc.assert(
+      fc.property(phraseArb, ([tokens, offsets, united]) => {
+        const lists = tokens.map((entries, j) => {
+          if (!united[j] || entries.length < 2) return decodePostings(encode(entries), 0, true);
+          const half = entries.length >> 1;
+          return unionLists([decodePostings(encode(entries.slice(0, half)), 0, true), decodePostings(encode(entries.slice(half)), 0, true)]);
+        });
+        const expected = matchPhrase(lists, 4096, () => 1, offsets ?? undefined).docs;
+        expect(Array.from(phraseDocs(lists, offsets ?? undefined))).toEqual(Array.from(expected));
+        // and the scan over the entries themselves agrees
+        const shift = (j: number) => (offsets ? offsets[j]! : j);
+        const holds = (doc: number, j: number, position: number) => tokens[j]!.some(([d, p]) => d === doc && p.includes(position));
+        const scanned = tokens[0]!.filter(([doc, positions]) => positions.some((p) => tokens.every((_, j) => holds(doc, j, p - shift(0) + shift(j))))).map(([doc]) => doc);
+        expect(Array.from(expected)).toEqual(scanned);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
