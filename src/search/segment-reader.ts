@@ -12,9 +12,10 @@ import { NS } from './segment-builder.js';
 const PREFIX_END = '\u{10FFFF}';
 
 /**
- * Lists of at least this many bytes are kept in memory once read. Copying a 1.5 MB row out of
- * SQLite (its overflow pages) took 1-2.5 ms at 1M articles, and the common tokens such rows
- * belong to come back query after query.
+ * Lists of at least this many bytes are kept in memory once read, and so are the positions chunks
+ * of split lists (rows.ts). Copying a 1.5 MB row out of SQLite (its overflow pages) took 1-2.5 ms
+ * at 1M articles, fetching the chunks of common tokens 20-50 ms per phrase query, and the common
+ * tokens such rows belong to come back query after query.
  */
 export const CACHED_LIST_BYTES = 64 * 1024;
 /** Bytes of lists kept per connection. */
@@ -49,8 +50,8 @@ export interface ListRef {
 
 export class PostingsReader {
   readonly #stmts;
-  /** Long lists read before, by generation, segment and key, least recently used first. */
-  readonly #lists = new Map<string, Uint8Array>();
+  /** Long lists and positions chunks read before, by segment and key, least recently used first. */
+  readonly #lists = new Map<string, { value: Uint8Array | Uint8Array[]; bytes: number }>();
   #listBytes = 0;
   #generation = 0;
   readonly #cachedListBytes: number;
@@ -104,16 +105,11 @@ export class PostingsReader {
   refs(segment: SegmentInfo, key: string, prefix: boolean): ListRef[] {
     if (!prefix) {
       const cacheKey = `${segment.id}:${key}`;
-      const cached = this.#lists.get(cacheKey);
-      if (cached) {
-        // most recently used last
-        this.#lists.delete(cacheKey);
-        this.#lists.set(cacheKey, cached);
-        return [this.#ref(segment, key, cached)];
-      }
+      const cached = this.#recall(cacheKey) as Uint8Array | undefined;
+      if (cached) return [this.#ref(segment, key, cached)];
       const bytes = this.#listOf(segment, key);
       if (!bytes) return [];
-      if (bytes.length >= this.#cachedListBytes) this.#keep(cacheKey, bytes);
+      if (bytes.length >= this.#cachedListBytes) this.#keep(cacheKey, bytes, bytes.length);
       return [this.#ref(segment, key, bytes)];
     }
     const floor = this.#stmts.floorRow.get(segment.id, key);
@@ -141,22 +137,59 @@ export class PostingsReader {
     return floor.token === key ? floor.data : undefined;
   }
 
-  #keep(cacheKey: string, bytes: Uint8Array): void {
-    this.#lists.set(cacheKey, bytes);
-    this.#listBytes += bytes.length;
-    for (const [oldest, list] of this.#lists) {
+  /** A cached value, now the most recently used. */
+  #recall(cacheKey: string): Uint8Array | Uint8Array[] | undefined {
+    const entry = this.#lists.get(cacheKey);
+    if (!entry) return undefined;
+    this.#lists.delete(cacheKey);
+    this.#lists.set(cacheKey, entry);
+    return entry.value;
+  }
+
+  #keep(cacheKey: string, value: Uint8Array | Uint8Array[], bytes: number): void {
+    this.#lists.set(cacheKey, { value, bytes });
+    this.#listBytes += bytes;
+    for (const [oldest, entry] of this.#lists) {
       if (this.#listBytes <= LIST_CACHE_BYTES) break;
       this.#lists.delete(oldest);
-      this.#listBytes -= list.length;
+      this.#listBytes -= entry.bytes;
     }
+  }
+
+  /** Chunk n of a split list's positions: from the cache (alone, or with all of the list's), else read and kept. */
+  #chunk(segment: SegmentInfo, key: string, n: number): Uint8Array {
+    const all = this.#recall(`${segment.id}:${key}${POSITIONS_SUFFIX}`) as Uint8Array[] | undefined;
+    if (all) return all[n]!;
+    const cacheKey = `${segment.id}:${positionsKey(key, n)}`;
+    let chunk = this.#recall(cacheKey) as Uint8Array | undefined;
+    if (!chunk) {
+      chunk = this.#stmts.auxiliaryRow.get(segment.id, positionsKey(key, n))!;
+      this.#keep(cacheKey, chunk, chunk.length);
+    }
+    return chunk;
+  }
+
+  /** Every chunk of a split list's positions, cached as one entry. */
+  #allChunks(segment: SegmentInfo, key: string): Uint8Array[] {
+    const cacheKey = `${segment.id}:${key}${POSITIONS_SUFFIX}`;
+    let all = this.#recall(cacheKey) as Uint8Array[] | undefined;
+    if (!all) {
+      all = this.positionChunks(segment, key);
+      this.#keep(
+        cacheKey,
+        all,
+        all.reduce((sum, chunk) => sum + chunk.length, 0),
+      );
+    }
+    return all;
   }
 
   #ref(segment: SegmentInfo, key: string, bytes: Uint8Array): ListRef {
     const positional = isPositionalKey(key);
     const { count } = readHeader(bytes);
     const chunks: PositionChunks = {
-      one: (n) => this.#stmts.auxiliaryRow.get(segment.id, positionsKey(key, n))!,
-      all: () => this.positionChunks(segment, key),
+      one: (n) => this.#chunk(segment, key, n),
+      all: () => this.#allChunks(segment, key),
     };
     let skips: Skips | undefined;
     return {

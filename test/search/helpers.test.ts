@@ -135,6 +135,17 @@ describe('search helper threads', () => {
 });
 
 describe('lists kept in memory', () => {
+  it('answer as the database does, positions chunks included', () => {
+    const reading = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, cachedListBytes: 1 });
+    const queries = ['容器网络', '命名空间共享', '网络命名空间', '共享验证', '数据库索引', 'docker 容器网络'];
+    const answers = (index: SegmentSearchIndex) => queries.map((q) => JSON.stringify(index.search(parseQuery(q), {}, 0, 20)));
+    const first = answers(reading);
+    // the second time every list and chunk comes from memory
+    expect(answers(reading)).toEqual(first);
+    expect(answers(new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0 }))).toEqual(first);
+    expect(first.every((answer) => JSON.parse(answer).total > 0)).toBe(true);
+  });
+
   it('are never served for an index cleared and refilled by another connection', async () => {
     const other = openDatabase(path);
     const reading = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, cachedListBytes: 1, helpers: { threads: 1, minDocuments: 0, takeBackMs: 0, minEntries: 0 } });
@@ -142,6 +153,9 @@ describe('lists kept in memory', () => {
     try {
       const before = reading.search(parseQuery('容器'), {}, 0, 5).total;
       expect(before).toBeGreaterThan(0);
+      // a phrase reads the positions of 容器's body list, which are split into chunks
+      const phraseBefore = reading.search(parseQuery('容器网络'), {}, 0, 5).total;
+      expect(phraseBefore).toBeGreaterThan(0);
       // the same segments again (same batches, so the same ids, bases and spans), other text
       writing.clear();
       const docs = corpus(2600).map((doc) => ({ ...doc, body: doc.body.replaceAll('容器', '集装箱') }));
@@ -154,6 +168,8 @@ describe('lists kept in memory', () => {
       expect(expected).toBeLessThan(before);
       expect(reading.search(parseQuery('容器'), {}, 0, 5).total).toBe(expected);
       expect(reading.search(parseQuery('集装箱'), {}, 0, 5).total).toBe(fresh.search(parseQuery('集装箱'), {}, 0, 5).total);
+      expect(reading.search(parseQuery('容器网络'), {}, 0, 5).total).toBe(fresh.search(parseQuery('容器网络'), {}, 0, 5).total);
+      expect(fresh.search(parseQuery('容器网络'), {}, 0, 5).total).toBeLessThan(phraseBefore);
       expect(reading.helperStats.answered).toBeGreaterThan(0);
     } finally {
       await reading.close();
