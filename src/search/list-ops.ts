@@ -177,7 +177,7 @@ export interface PhraseMatches {
 }
 
 /** Index of the first entry ≥ doc at or after `from` (galloping: lists are sorted). */
-function seek(docs: Int32Array, doc: number, from: number): number {
+export function seek(docs: Int32Array, doc: number, from: number): number {
   let c = from;
   let step = 1;
   while (c + step < docs.length && docs[c + step]! < doc) {

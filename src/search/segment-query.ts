@@ -1,4 +1,4 @@
-import { indexOf, intersectDocs, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
+import { indexOf, intersectDocs, seek, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
 import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
 import { termDocsInSegment, termsInSegment, type ListSource, type TermDocs } from './segment-terms.js';
@@ -266,13 +266,22 @@ export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, r
   const counts = new Uint8Array(segment.span);
   const base = segment.base;
   const wordLive: number[] = [];
+  const holds = (doc: number, live: number) => {
+    const at = doc - base;
+    if (counts[at]! < 255) counts[at]!++;
+    return live + facts.alive[doc]!;
+  };
   for (const { head, bodyDocs } of termDocsInSegment(lists, segment, related.words)) {
-    const docs = unionDocs(head.docs, bodyDocs);
-    wordLive.push(liveIn(docs, facts.alive));
-    for (let i = 0; i < docs.length; i++) {
-      const at = docs[i]! - base;
-      if (counts[at]! < 255) counts[at]!++;
+    // the body's documents, then the few title and tag matches it lacks: no united list of the two
+    let live = 0;
+    for (let i = 0; i < bodyDocs.length; i++) live = holds(bodyDocs[i]!, live);
+    let at = 0;
+    for (let i = 0; i < head.docs.length; i++) {
+      const doc = head.docs[i]!;
+      at = seek(bodyDocs, doc, at);
+      if (bodyDocs[at] !== doc) live = holds(doc, live);
     }
+    wordLive.push(live);
   }
   // documents that may not be shown (removed, another category, without the tag) drop out here
   const { alive, category } = facts;
