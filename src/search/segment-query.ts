@@ -107,8 +107,19 @@ function liveIn(docs: Int32Array, alive: Uint8Array): number {
   return n;
 }
 
-/** Tier 0: every term in the title; 1: every term in title or tags; 2: the rest (each ascending). */
-function tiersOf(candidates: Int32Array, heads: PhraseMatches[]): [Int32Array, Int32Array, Int32Array] {
+/**
+ * Tier 0: every term in the title; 1: every term in title or tags; 2: the rest (each ascending).
+ * The rest is made only when asked for: with a common term it is nearly every candidate, and the
+ * first two tiers usually fill the page on their own.
+ */
+interface Tiers {
+  title: Int32Array;
+  tags: Int32Array;
+  restSize: number;
+  rest(): Int32Array;
+}
+
+function tiersOf(candidates: Int32Array, heads: PhraseMatches[]): Tiers {
   let inHead = candidates;
   for (const head of heads) inHead = intersectDocs(inHead, head.docs);
   const title = new Int32Array(inHead.length);
@@ -130,7 +141,7 @@ function tiersOf(candidates: Int32Array, heads: PhraseMatches[]): [Int32Array, I
     if (allTitle) title[titled++] = doc;
     else tags[tagged++] = doc;
   }
-  return [title.subarray(0, titled), tags.subarray(0, tagged), subtractDocs(candidates, inHead)];
+  return { title: title.subarray(0, titled), tags: tags.subarray(0, tagged), restSize: candidates.length - inHead.length, rest: () => subtractDocs(candidates, inHead) };
 }
 
 /**
@@ -138,22 +149,22 @@ function tiersOf(candidates: Int32Array, heads: PhraseMatches[]): [Int32Array, I
  * this segment hold `wanted` on their own: then they do in the whole index too, and no page reaches
  * it. (A page of the most common character would otherwise pick the newest of nearly every document.)
  */
-function newestByTier(members: [Int32Array, Int32Array, Int32Array], wanted: number, newer: (a: number, b: number) => number): [Int32Array, Int32Array, Int32Array] {
-  const newest: Int32Array[] = [];
-  let before = 0;
-  for (const tier of members) {
-    newest.push(before >= wanted ? new Int32Array(0) : newestOf(tier, wanted, newer));
-    before += tier.length;
-  }
-  return newest as [Int32Array, Int32Array, Int32Array];
+function newestByTier(tiers: Tiers, wanted: number, newer: (a: number, b: number) => number): [Int32Array, Int32Array, Int32Array] {
+  const none = new Int32Array(0);
+  const headed = tiers.title.length + tiers.tags.length;
+  return [
+    newestOf(tiers.title, wanted, newer),
+    tiers.title.length >= wanted ? none : newestOf(tiers.tags, wanted, newer),
+    headed >= wanted ? none : newestOf(tiers.rest(), wanted, newer),
+  ];
 }
 
 /** Each candidate's tier, from the tiers' members (all ascending). */
-function tierOfEach(candidates: Int32Array, members: [Int32Array, Int32Array, Int32Array]): Uint8Array {
+function tierOfEach(candidates: Int32Array, members: Tiers): Uint8Array {
   const tiers = new Uint8Array(candidates.length).fill(2);
   for (const tier of [0, 1] as const) {
     let at = 0;
-    for (const doc of members[tier]) {
+    for (const doc of tier === 0 ? members.title : members.tags) {
       while (candidates[at]! < doc) at++;
       tiers[at] = tier;
     }
@@ -220,7 +231,7 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
     termLive,
     // per candidate only where it is scored: a large set is ranked from `newest` alone
     tiers: scorable ? tierOfEach(candidates, members) : undefined,
-    tierSizes: [members[0].length, members[1].length, members[2].length],
+    tierSizes: [members.title.length, members.tags.length, members.restSize],
     newest: newestByTier(members, search.newest, newerIn(facts)),
     weights,
   };
