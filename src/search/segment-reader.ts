@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import { decodeWithin, readHeader, readSkips, type PositionChunks, type PostingList, type Skips } from './postings.js';
+import { decodeDocs, decodeWithin, readHeader, readSkips, type PositionChunks, type PostingList, type Skips } from './postings.js';
 import { unionLists } from './list-ops.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, positionsKey, POSITIONS_SUFFIX, SKIP_MIN_ENTRIES, SKIP_SUFFIX } from './rows.js';
 import { NS } from './segment-builder.js';
@@ -44,6 +44,8 @@ export interface ListRef {
   /** Entries in the list. */
   count: number;
   decode(): PostingList;
+  /** The documents alone (decodeDocs). */
+  docs(): Int32Array;
   /** Only the entries whose documents are in `docs` (absolute, ascending). */
   decodeWithin(docs: Int32Array): PostingList;
 }
@@ -195,6 +197,7 @@ export class PostingsReader {
     return {
       count,
       decode: () => decodeWithin(bytes, segment.base, positional, undefined, undefined, chunks),
+      docs: () => decodeDocs(bytes, segment.base, positional),
       decodeWithin: (docs) => {
         if (positional && count >= SKIP_MIN_ENTRIES) skips ??= readSkips(this.#stmts.auxiliaryRow.get(segment.id, key + SKIP_SUFFIX)!);
         return decodeWithin(bytes, segment.base, positional, skips, docs, chunks);

@@ -158,6 +158,9 @@ function phraseInSegment(source: ListSource, segment: SegmentInfo, field: 'head'
  */
 function phraseInBody(source: ListSource, segment: SegmentInfo, phrase: TermPhrase): { docs: Int32Array; among(docs: Int32Array): PhraseMatches } {
   const found = phraseRefs(source, segment, false, phrase);
+  const only = found?.tokens === 1 && found.refs[0]!.length === 1 ? found.refs[0]![0]! : undefined;
+  // one list (not a prefix's several): its documents now, its frequencies for the few scored
+  if (only) return { docs: only.docs(), among: (docs) => countedMatches(only.decodeWithin(docs), WEIGHTS.body) };
   const lists = found && narrowedLists(found.refs);
   if (!found || !lists) return { docs: EMPTY_MATCHES.docs, among: () => EMPTY_MATCHES };
   const counted = (matches: PhraseMatches) => ({ docs: matches.docs, among: () => matches });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchPhrase, phraseDocs, unionLists } from '../../src/search/list-ops.js';
-import { concatPostings, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, skipTable, type PostingList } from '../../src/search/postings.js';
+import { concatPostings, decodeDocs, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
 
@@ -29,6 +29,24 @@ describe('posting lists', () => {
         const decoded = materialize(decodePostings(encode(entries), base, true));
         expect(decoded).toEqual(entries.map(([doc, positions]) => [doc + base, positions]));
       }),
+    );
+  });
+
+  it('give their documents alone as the full decode does, positional or counted, with gaps and values of several bytes', () => {
+    const wideArb = fc
+      .uniqueArray(fc.integer({ min: 0, max: 3_000_000 }), { minLength: 1, maxLength: 80 })
+      .chain((docs) => fc.tuple(...[...docs].sort((a, b) => a - b).map((doc) => fc.tuple(fc.constant(doc), fc.uniqueArray(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 300 }).map((p) => p.sort((a, b) => a - b))))));
+    fc.assert(
+      fc.property(fc.oneof(entriesArb, wideArb), fc.integer({ min: 0, max: 1000 }), (entries, base) => {
+        const positional = encode(entries);
+        expect(Array.from(decodeDocs(positional, base, true))).toEqual(Array.from(decodePostings(positional, base, true).docs));
+        // a counted list: one (document, frequency) pair per entry
+        const writer = new ListWriter();
+        writer.countedPairs(Int32Array.from(entries.flatMap(([doc, positions]) => [doc, positions.length])), 0, entries.length);
+        const counted = writer.result();
+        expect(Array.from(decodeDocs(counted, base, false))).toEqual(entries.map(([doc]) => doc + base));
+      }),
+      { numRuns: 300 },
     );
   });
 
