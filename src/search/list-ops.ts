@@ -372,6 +372,41 @@ export function countedMatches(list: PostingList, weight: number): PhraseMatches
   return { docs: list.docs, weights, zones: new Uint8Array(list.docs.length).fill(2) };
 }
 
+/**
+ * Sorted documents of any of `parts` (each ascending): marked in an array over their span when
+ * they fill enough of it, else merged two by two.
+ */
+export function unitedDocs(parts: Int32Array[]): Int32Array {
+  const present = parts.filter((part) => part.length > 0);
+  if (present.length <= 2) return unionDocs(present[0] ?? new Int32Array(0), present[1] ?? new Int32Array(0));
+  let first = Number.MAX_SAFE_INTEGER;
+  let last = -1;
+  let total = 0;
+  for (const part of present) {
+    first = Math.min(first, part[0]!);
+    last = Math.max(last, part[part.length - 1]!);
+    total += part.length;
+  }
+  const span = last - first + 1;
+  if (total * DENSE_UNION_RATIO < span) {
+    let united = present;
+    while (united.length > 1) {
+      const next: Int32Array[] = [];
+      for (let i = 0; i < united.length; i += 2) next.push(i + 1 < united.length ? unionDocs(united[i]!, united[i + 1]!) : united[i]!);
+      united = next;
+    }
+    return united[0]!;
+  }
+  const held = new Uint8Array(span);
+  for (const part of present) for (let i = 0; i < part.length; i++) held[part[i]! - first] = 1;
+  let count = 0;
+  for (let d = 0; d < span; d++) count += held[d]!;
+  const docs = new Int32Array(count);
+  let n = 0;
+  for (let d = 0; d < span; d++) if (held[d]) docs[n++] = d + first;
+  return docs;
+}
+
 /** Sorted documents of either. */
 export function unionDocs(a: Int32Array, b: Int32Array): Int32Array {
   if (a.length === 0) return b;

@@ -1,5 +1,5 @@
 import { CharClass, classOf } from './chars.js';
-import { countedMatches, listAmong, matchPhrase, phraseDocs, unionDocs, unionLists, unionMatches, type PhraseMatches } from './list-ops.js';
+import { countedMatches, listAmong, matchPhrase, phraseDocs, unionDocs, unionLists, unionMatches, unitedDocs, type PhraseMatches } from './list-ops.js';
 import { SKIP_INTERVAL, type PostingList } from './postings.js';
 import { NS, TAG_BASE, WEIGHTS } from './segment-builder.js';
 import type { ListRef, SegmentInfo } from './segment-reader.js';
@@ -152,19 +152,24 @@ function phraseInSegment(source: ListSource, segment: SegmentInfo, field: 'head'
 }
 
 /**
- * The body documents holding one phrase, and their weights among some of them. A phrase of several
- * tokens is matched without counting its occurrences (phraseDocs) unless it is rare: the weights
- * are wanted for a few candidates only, and are then counted from the lists already decoded.
+ * The body documents holding one phrase, and their weights among some of them: the weights are
+ * wanted for a few candidates only. A single token's lists are read for their documents alone; a
+ * phrase of several tokens is matched without counting its occurrences (phraseDocs) unless it is
+ * rare, and its weights are then counted from the lists already decoded.
  */
 function phraseInBody(source: ListSource, segment: SegmentInfo, phrase: TermPhrase): { docs: Int32Array; among(docs: Int32Array): PhraseMatches } {
   const found = phraseRefs(source, segment, false, phrase);
-  const only = found?.tokens === 1 && found.refs[0]!.length === 1 ? found.refs[0]![0]! : undefined;
-  // one list (not a prefix's several): its documents now, its frequencies for the few scored
-  if (only) return { docs: only.docs(), among: (docs) => countedMatches(only.decodeWithin(docs), WEIGHTS.body) };
+  // one token (a prefix's expansions united): its documents now, its frequencies for the few scored
+  const expansions = found?.tokens === 1 ? found.refs[0]! : undefined;
+  if (expansions) {
+    return {
+      docs: unitedDocs(expansions.map((ref) => ref.docs())),
+      among: (docs) => countedMatches(unionLists(expansions.map((ref) => ref.decodeWithin(docs))), WEIGHTS.body),
+    };
+  }
   const lists = found && narrowedLists(found.refs);
   if (!found || !lists) return { docs: EMPTY_MATCHES.docs, among: () => EMPTY_MATCHES };
   const counted = (matches: PhraseMatches) => ({ docs: matches.docs, among: () => matches });
-  if (found.tokens === 1) return counted(countedMatches(lists[0]!, WEIGHTS.body));
   const fewest = Math.min(...lists.map((list) => list.docs.length));
   if (fewest <= COUNTED_AT_ONCE) return counted(matchPhrase(lists, TAG_BASE, bodyWeight, found.offsets));
   return {

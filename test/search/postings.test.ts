@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchPhrase, phraseDocs, unionLists } from '../../src/search/list-ops.js';
+import { matchPhrase, phraseDocs, unionLists, unitedDocs } from '../../src/search/list-ops.js';
 import { concatPostings, decodeDocs, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
@@ -94,6 +94,20 @@ describe('posting lists', () => {
         expect(Array.from(union.freqs)).toEqual(want.map(([, positions]) => positions.length));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('unite the documents of any number of lists, sparse (merged) or dense (marked), to the sorted set of all', () => {
+    const docsArb = (range: number) => fc.uniqueArray(fc.integer({ min: 0, max: range }), { maxLength: 300 }).map((docs) => Int32Array.from(docs.sort((a, b) => a - b)));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 10, max: 400 }), fc.integer({ min: 10_000, max: 1_000_000 })).chain((range) => fc.array(docsArb(range), { maxLength: 8 })),
+        (parts) => {
+          const expected = [...new Set(parts.flatMap((part) => Array.from(part)))].sort((a, b) => a - b);
+          expect(Array.from(unitedDocs(parts))).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
