@@ -172,13 +172,15 @@ function tierOfEach(candidates: Int32Array, members: Tiers): Uint8Array {
   return tiers;
 }
 
-/** One segment's part of a search; `lists` may be a source that remembers lookups already made. */
-export function searchSegment(reader: PostingsReader, segment: SegmentInfo, search: SegmentSearch, facts: DocumentFacts, lists: ListSource = reader): SegmentSearchResult {
-  // a search the text must still check scores every candidate: its weights are read at once
-  const weighed = search.exact ? undefined : termsInSegment(lists, segment, search.include);
-  const included: TermDocs[] = weighed?.map((t) => ({ head: t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
-  const excluded = termDocsInSegment(lists, segment, search.exclude);
-  const termDocs = included.map((t) => unionDocs(t.head.docs, t.bodyDocs));
+/**
+ * Two or more terms whose lists hold at least 1/MARKED_CANDIDATES_RATIO as many entries as the
+ * segment has documents are joined by marking. (One term is not: uniting its head and body lists is
+ * cheaper than a pass over the segment, 2-character terms ×1.05-1.08 at 1M when they were.)
+ */
+const MARKED_CANDIDATES_RATIO = 8;
+
+/** Live documents (in the category) holding every term: the terms' head and body lists united, intersected and filtered. */
+function mergedCandidates(termDocs: Int32Array[], facts: DocumentFacts, categoryId: number | undefined): Int32Array {
   const { alive, category } = facts;
   const bySize = [...termDocs].sort((a, b) => a.length - b.length);
   let docs: Int32Array = bySize[0] ?? new Int32Array(0);
@@ -188,12 +190,59 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   }
   const kept = new Int32Array(docs.length);
   let n = 0;
-  const categoryId = search.categoryId;
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i]!;
     if (alive[doc] && (categoryId === undefined || category[doc] === categoryId)) kept[n++] = doc;
   }
-  let candidates: Int32Array = kept.subarray(0, n);
+  return kept.subarray(0, n);
+}
+
+/**
+ * mergedCandidates for terms whose lists cover much of the segment: each document's count of the
+ * terms held so far is marked in a byte per document (a term counts once, and only where every
+ * term before it did), then one pass over the segment keeps the live ones holding all. Merging
+ * the lists two by two branched on every entry: at 1M, union and intersection took most of an AND
+ * query's time outside the lists.
+ */
+function markedCandidates(segment: SegmentInfo, included: TermDocs[], facts: DocumentFacts, categoryId: number | undefined): Int32Array {
+  const { base, span } = segment;
+  const held = new Uint8Array(span);
+  const bySize = [...included].sort((a, b) => a.head.docs.length + a.bodyDocs.length - (b.head.docs.length + b.bodyDocs.length));
+  bySize.forEach(({ head, bodyDocs }, j) => {
+    for (const docs of [bodyDocs, head.docs]) {
+      for (let i = 0; i < docs.length; i++) {
+        const at = docs[i]! - base;
+        if (held[at] === j) held[at] = j + 1;
+      }
+    }
+  });
+  const all = bySize.length;
+  const first = bySize[0]!;
+  const out = new Int32Array(Math.min(span, first.head.docs.length + first.bodyDocs.length));
+  const { alive, category } = facts;
+  let n = 0;
+  for (let at = 0; at < span; at++) {
+    if (held[at] !== all) continue;
+    const doc = base + at;
+    if (alive[doc] && (categoryId === undefined || category[doc] === categoryId)) out[n++] = doc;
+  }
+  return out.subarray(0, n);
+}
+
+/** One segment's part of a search; `lists` may be a source that remembers lookups already made. */
+export function searchSegment(reader: PostingsReader, segment: SegmentInfo, search: SegmentSearch, facts: DocumentFacts, lists: ListSource = reader): SegmentSearchResult {
+  // a search the text must still check scores every candidate: its weights are read at once
+  const weighed = search.exact ? undefined : termsInSegment(lists, segment, search.include);
+  const included: TermDocs[] = weighed?.map((t) => ({ head: t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
+  const excluded = termDocsInSegment(lists, segment, search.exclude);
+  let united: Int32Array[] | undefined;
+  const termDocs = () => (united ??= included.map((t) => unionDocs(t.head.docs, t.bodyDocs)));
+  const { alive } = facts;
+  const entries = included.reduce((sum, t) => sum + t.head.docs.length + t.bodyDocs.length, 0);
+  let candidates =
+    included.length >= 2 && included.length < 255 && entries * MARKED_CANDIDATES_RATIO >= segment.span
+      ? markedCandidates(segment, included, facts, search.categoryId)
+      : mergedCandidates(termDocs(), facts, search.categoryId);
   if (search.tagId !== undefined && candidates.length > 0) candidates = intersectDocs(candidates, reader.list(segment, `${NS.facet}t${search.tagId}`, false)?.docs ?? new Int32Array(0));
   // only terms the index decides exclude here; the others are checked against the text later
   search.exclude.forEach((variants, j) => {
@@ -203,7 +252,7 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   if (!search.ranked) return { candidates, termLive: [], tiers: undefined, tierSizes: [0, 0, 0], newest: [empty, empty, empty], weights: undefined };
   // what BM25 needs, when the whole set may be small enough to score (no segment alone is larger)
   const scorable = candidates.length <= FULL_RANK_LIMIT || !search.exact;
-  const termLive = scorable ? termDocs.map((d) => liveIn(d, alive)) : [];
+  const termLive = scorable ? termDocs().map((d) => liveIn(d, alive)) : [];
   let weights: Float64Array | undefined;
   if (scorable) {
     // a common phrase's occurrences are counted now, in these few candidates only
