@@ -26,9 +26,17 @@ export function unionLists(lists: PostingList[]): PostingList {
   const { docs, freqs } =
     total * DENSE_UNION_RATIO >= last - first + 1 ? denseUnion(present, first, last - first + 1) : dominatedUnion(present, total) ?? heapUnion(present, total);
   if (!present.every((l) => l.positions)) return { docs, freqs };
-  let positions: ((i: number) => Int32Array) | undefined;
-  return { docs, freqs, positions: (i) => (positions ??= unitedPositions(present, docs))(i) };
+  let united: UnitedPositions | undefined;
+  return {
+    docs,
+    freqs,
+    positions: (i) => (united ??= unitedPositions(present, docs))(i, new Int32Array(freqs[i]!)),
+    positionsInto: (i, into) => (united ??= unitedPositions(present, docs))(i, into),
+  };
 }
+
+/** Positions of a united list's entry i, into `into` when it is long enough (else a new array). */
+type UnitedPositions = (i: number, into: Int32Array) => Int32Array;
 
 /** Lists whose entries add up to at least 1/DENSE_UNION_RATIO of the documents they span are united densely. */
 const DENSE_UNION_RATIO = 4;
@@ -125,7 +133,7 @@ function denseUnion(present: PostingList[], first: number, span: number): { docs
  * sorted. The sources (list, entry) of document i are src[srcStart[i] .. srcStart[i+1]), found by
  * walking each list against the united documents once.
  */
-function unitedPositions(present: PostingList[], docs: Int32Array): (i: number) => Int32Array {
+function unitedPositions(present: PostingList[], docs: Int32Array): UnitedPositions {
   const count = docs.length;
   const srcStart = new Int32Array(count + 1);
   const slotsOf = present.map((list) => {
@@ -151,19 +159,22 @@ function unitedPositions(present: PostingList[], docs: Int32Array): (i: number) 
       srcEntry[at] = e;
     }
   });
-  return (i) => {
+  // (called for every candidate of a phrase: one source, the usual case, is read without allocating)
+  return (i, into) => {
     const from = srcStart[i]!;
     const to = srcStart[i + 1]!;
-    if (to - from === 1) return present[srcList[from]!]!.positions!(srcEntry[from]!);
+    if (to - from === 1) return positionsInto(present[srcList[from]!]!, srcEntry[from]!, into);
     const parts: Int32Array[] = [];
     for (let j = from; j < to; j++) parts.push(present[srcList[j]!]!.positions!(srcEntry[j]!));
-    const out = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
+    const total = parts.reduce((sum, p) => sum + p.length, 0);
+    const out = total <= into.length ? into : new Int32Array(total);
     let at = 0;
     for (const part of parts) {
       out.set(part, at);
       at += part.length;
     }
-    return out.sort();
+    out.subarray(0, total).sort();
+    return out;
   };
 }
 

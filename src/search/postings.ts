@@ -250,6 +250,8 @@ export interface PostingList {
   freqs: Int32Array;
   /** Positions of entry i, ascending (positional lists only). */
   positions?: (i: number) => Int32Array;
+  /** The same into `into` when it is long enough (else a new array); returns the array written. */
+  positionsInto?: (i: number, into: Int32Array) => Int32Array;
   /** A decoded segment list's positions and where each entry's start: read in place. */
   raw?: { source: PositionBytes; offsets: Int32Array };
 }
@@ -499,7 +501,7 @@ export function decodeDocs(bytes: Uint8Array, base: number, positional: boolean)
 /** Decodes entry i's positions into `into` (grown when short); returns the array written. */
 export function positionsInto(list: PostingList, i: number, into: Int32Array): Int32Array {
   const raw = list.raw;
-  if (!raw) return list.positions!(i);
+  if (!raw) return list.positionsInto ? list.positionsInto(i, into) : list.positions!(i);
   const count = list.freqs[i]!;
   const out = count <= into.length ? into : new Int32Array(count * 2);
   const start = raw.offsets[i]!;
@@ -527,6 +529,9 @@ export function positionsInto(list: PostingList, i: number, into: Int32Array): I
   return out;
 }
 
+/** Positions of lists read without `raw` (prefix unions), reused from call to call. */
+let heldScratch: Int32Array = new Int32Array(64);
+
 /**
  * Keeps the starts[0..alive) (ascending) for which entry i holds position start + shift; returns
  * how many are kept (moved to the front). Positions are decoded only as far as the last start
@@ -538,7 +543,8 @@ export function keepFollowed(list: PostingList, i: number, starts: Int32Array, a
   const raw = list.raw;
   const count = list.freqs[i]!;
   if (!raw) {
-    const held = list.positions!(i);
+    const held = positionsInto(list, i, heldScratch);
+    if (held.length > heldScratch.length) heldScratch = held;
     let kept = 0;
     let c = 0;
     for (let p = 0; p < alive; p++) {
