@@ -276,7 +276,8 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
 /**
  * The documents of matchPhrase without weights and zones: where the phrase occurs at least once.
  * The most frequent token (checked last) is read only up to the first occurrence, which is all that
- * counting, related results and large match sets ask of a document.
+ * counting, related results and large match sets ask of a document. (It repeats matchPhrase's
+ * loop on purpose: one loop for both, with a flag, ran the densest phrases at 1M 5-25 % slower.)
  */
 export function phraseDocs(lists: PostingList[], offsets?: ArrayLike<number>): Int32Array {
   const k = lists.length;
