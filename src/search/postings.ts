@@ -590,6 +590,8 @@ export function keepFollowed(list: PostingList, i: number, starts: Int32Array, a
  * Whether entry i holds start + shift for any of starts[0..alive) (ascending): keepFollowed for the
  * last token of a phrase whose occurrences need not be counted, stopping at the first one found
  * instead of reading the rest of the token's positions (the most frequent token is checked last).
+ * (A flag on keepFollowed instead, with phraseDocs folded into matchPhrase, ran the densest
+ * phrases at 1M 5-25 % slower.)
  */
 export function anyFollowed(list: PostingList, i: number, starts: Int32Array, alive: number, shift: number): boolean {
   const raw = list.raw;

@@ -232,8 +232,8 @@ function markedCandidates(segment: SegmentInfo, included: TermDocs[], facts: Doc
 /** One segment's part of a search; `lists` may be a source that remembers lookups already made. */
 export function searchSegment(reader: PostingsReader, segment: SegmentInfo, search: SegmentSearch, facts: DocumentFacts, lists: ListSource = reader): SegmentSearchResult {
   // a search the text must still check scores every candidate: its weights are read at once
-  const weighed = search.exact ? undefined : termsInSegment(lists, segment, search.include);
-  const included: TermDocs[] = weighed?.map((t) => ({ head: t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
+  const uncheckedMatches = search.exact ? undefined : termsInSegment(lists, segment, search.include);
+  const included: TermDocs[] = uncheckedMatches?.map((t) => ({ head: t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
   const excluded = termDocsInSegment(lists, segment, search.exclude);
   let united: Int32Array[] | undefined;
   const termDocs = () => (united ??= included.map((t) => unionDocs(t.head.docs, t.bodyDocs)));
