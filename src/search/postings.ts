@@ -236,6 +236,11 @@ export interface PositionBytes {
   readonly whole: Uint8Array | undefined;
   /** Chunk n of a chunked block. */
   chunk(n: number): Uint8Array;
+  /**
+   * The whole block in order (the row itself, or every chunk) when it is read in one go anyway;
+   * undefined when chunks are fetched one by one, for a few entries.
+   */
+  parts(): Uint8Array[] | undefined;
 }
 
 /** Positions blocks of split lists are stored in chunks of this many bytes (the last one shorter). */
@@ -345,15 +350,16 @@ export interface PositionChunks {
  * statement: one statement per chunk cost ~12 µs each, 70 ms per query for common phrases at 1M.
  */
 function positionBytes(bytes: Uint8Array, split: boolean, chunks: PositionChunks | undefined, dense: boolean): PositionBytes {
-  if (!split) return { whole: bytes, chunk: () => bytes };
+  if (!split) return { whole: bytes, chunk: () => bytes, parts: () => [bytes] };
   if (!chunks) throw new Error('positions of a split list were not given');
   if (dense) {
     let all: Uint8Array[] | undefined;
-    return { whole: undefined, chunk: (n) => (all ??= chunks.all())[n]! };
+    return { whole: undefined, chunk: (n) => (all ??= chunks.all())[n]!, parts: () => (all ??= chunks.all()) };
   }
   const fetched = new Map<number, Uint8Array>();
   return {
     whole: undefined,
+    parts: () => undefined,
     chunk(n) {
       let chunk = fetched.get(n);
       if (!chunk) fetched.set(n, (chunk = chunks.one(n)));

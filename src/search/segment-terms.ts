@@ -1,4 +1,5 @@
 import { CharClass, classOf } from './chars.js';
+import { kernelPhraseDocs } from './kernels/phrase-kernel.js';
 import { countedMatches, listAmong, matchPhrase, phraseDocs, unionDocs, unionLists, unionMatches, unitedDocs, type PhraseMatches } from './list-ops.js';
 import { SKIP_INTERVAL, type PostingList } from './postings.js';
 import { NS, TAG_BASE, WEIGHTS } from './segment-builder.js';
@@ -173,7 +174,7 @@ function phraseInBody(source: ListSource, segment: SegmentInfo, phrase: TermPhra
   const fewest = Math.min(...lists.map((list) => list.docs.length));
   if (fewest <= COUNTED_AT_ONCE) return counted(matchPhrase(lists, TAG_BASE, bodyWeight, found.offsets));
   return {
-    docs: phraseDocs(lists, found.offsets),
+    docs: kernelPhraseDocs(lists, found.offsets) ?? phraseDocs(lists, found.offsets),
     among: (docs) =>
       matchPhrase(
         lists.map((list) => listAmong(list, docs)),

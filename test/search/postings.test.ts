@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { kernelPhraseDocs } from '../../src/search/kernels/phrase-kernel.js';
 import { matchPhrase, phraseDocs, unionLists, unitedDocs } from '../../src/search/list-ops.js';
 import { concatPostings, decodeDocs, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
@@ -156,6 +157,40 @@ describe('phrase documents without counting', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  // one kernel instance answers every run in turn, so state left by one call would show in the next
+  it('are found by the WebAssembly kernel exactly as by phraseDocs, call after call', () => {
+    fc.assert(
+      fc.property(phraseArb, ([tokens, offsets]) => {
+        const lists = tokens.map((entries) => decodePostings(encode(entries), 0, true));
+        const found = kernelPhraseDocs(lists, offsets ?? undefined);
+        expect(found).toBeDefined();
+        expect(Array.from(found!)).toEqual(Array.from(phraseDocs(lists, offsets ?? undefined)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('are left to phraseDocs by the kernel for united lists and for positions fetched a chunk at a time', () => {
+    const whole = decodePostings(encode([[1, [0]], [2, [4]]]), 0, true);
+    const united = unionLists([decodePostings(encode([[1, [1]]]), 0, true), decodePostings(encode([[2, [5]]]), 0, true)]);
+    expect(Array.from(phraseDocs([whole, united]))).toEqual([1, 2]);
+    expect(kernelPhraseDocs([whole, united])).toBeUndefined();
+    // a long list split into positions chunks: read whole, the kernel takes it; narrowed to a few
+    // entries (chunks fetched one by one), it does not
+    const long = encode(Array.from({ length: 20000 }, (_, i): [number, number[]] => [i * 2, [1, 50 + (i % 3), 900]]));
+    const rows = [...packRows([{ key: 'bxy', list: long }])];
+    const chunks = { one: (n: number) => rows[1 + n]!.data, all: () => rows.slice(1, -1).map((r) => r.data) };
+    const follower = decodePostings(encode(Array.from({ length: 20000 }, (_, i): [number, number[]] => [i * 2, [51]])), 0, true);
+    const split = decodePostings(rows[0]!.data, 0, true, chunks);
+    expect(split.raw!.source.whole).toBeUndefined();
+    const expected = Array.from({ length: 20000 }, (_, i) => i * 2).filter((_, i) => i % 3 === 0);
+    expect(Array.from(phraseDocs([split, follower]))).toEqual(expected);
+    expect(Array.from(kernelPhraseDocs([split, follower])!)).toEqual(expected);
+    const few = decodeWithin(rows[0]!.data, 0, true, readSkips(rows.at(-1)!.data), Int32Array.from([0, 6, 30000]), chunks);
+    expect(kernelPhraseDocs([few, follower])).toBeUndefined();
+    expect(Array.from(phraseDocs([few, follower]))).toEqual([0, 6, 30000]);
   });
 });
 
