@@ -12,6 +12,8 @@
  * neighbouring segments concatenate with only their seam re-encoded.
  */
 
+import { kernelDecodeWithin } from './kernels/list-kernels.js';
+
 /** Writes `value` (as 32 bits unsigned) as a varint at bytes[at]; returns the offset after it. */
 export function putVarint(bytes: Uint8Array, at: number, value: number): number {
   let v = value >>> 0;
@@ -414,14 +416,62 @@ export function decodeWithin(
   within: Int32Array | undefined,
   chunks?: PositionChunks,
 ): PostingList {
-  const { count, docsStart, docsEnd } = readHeader(bytes);
+  const header = readHeader(bytes);
+  const { count, docsEnd } = header;
+  // positions follow the documents, or (a long list) are in chunk rows of their own
+  const split = positional && bytes.length === docsEnd && count > 0;
+  const where: EntriesAt = { ...header, base, positional, positionsStart: split ? 0 : docsEnd };
+  const { docs, freqs, offsets } = (count >= KERNEL_MIN_ENTRIES && kernelDecodeWithin(bytes, where, skips, SKIP_INTERVAL, within)) || decodeEntries(bytes, where, skips, within);
+  if (!offsets) return { docs, freqs };
+  const list: PostingList = {
+    docs,
+    freqs,
+    raw: { source: positionBytes(bytes, split, chunks, docs.length * 4 >= count), offsets },
+    positions: (i) => positionsInto(list, i, new Int32Array(list.freqs[i]!)),
+  };
+  return list;
+}
+
+/** Lists shorter than this are decoded here: copying them in and out would cost what the kernel saves. */
+const KERNEL_MIN_ENTRIES = 2048;
+
+/** A positional list as stored, for the phrase kernel (list-kernels.ts). */
+export interface EncodedList {
+  /** The documents block: per entry the document gap, frequency and positions length (varints). */
+  docs: Uint8Array;
+  count: number;
+  /** The positions block in order (a split list's chunks): entry after entry from its start. */
+  positions: Uint8Array[];
+}
+
+/** Where a list's entries are, for decodeEntries and its kernel. */
+export interface EntriesAt {
+  count: number;
+  docsStart: number;
+  docsEnd: number;
+  base: number;
+  positional: boolean;
+  /** Where the positions block starts, for the entries' offsets into it. */
+  positionsStart: number;
+}
+
+/** A list's entries decoded: documents (absolute), frequencies, and offsets of their positions. */
+export interface DecodedEntries {
+  docs: Int32Array;
+  freqs: Int32Array;
+  offsets: Int32Array | undefined;
+}
+
+/**
+ * decodeWithin's entries read in JS: the reference list-kernels.ts's decodeWithin is held to, and
+ * the reader of short lists.
+ */
+export function decodeEntries(bytes: Uint8Array, where: EntriesAt, skips: Skips | undefined, within: Int32Array | undefined): DecodedEntries {
+  const { count, docsStart, base, positionsStart } = where;
   const capacity = within ? Math.min(count, within.length) : count;
   const docs = new Int32Array(capacity);
   const freqs = new Int32Array(capacity);
-  const offsets = positional ? new Int32Array(capacity) : undefined;
-  // positions follow the documents, or (a long list) are in chunk rows of their own
-  const split = positional && bytes.length === docsEnd && count > 0;
-  const positionsStart = split ? 0 : docsEnd;
+  const offsets = where.positional ? new Int32Array(capacity) : undefined;
   let n = 0;
   if (!within) {
     const reader = new ByteReader(bytes, docsStart);
@@ -467,14 +517,7 @@ export function decodeWithin(
       b++;
     }
   }
-  if (!offsets) return { docs: docs.subarray(0, n), freqs: freqs.subarray(0, n) };
-  const list: PostingList = {
-    docs: docs.subarray(0, n),
-    freqs: freqs.subarray(0, n),
-    raw: { source: positionBytes(bytes, split, chunks, n * 4 >= count), offsets: offsets.subarray(0, n) },
-    positions: (i) => positionsInto(list, i, new Int32Array(list.freqs[i]!)),
-  };
-  return list;
+  return { docs: docs.subarray(0, n), freqs: freqs.subarray(0, n), offsets: offsets?.subarray(0, n) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import { decodeDocs, decodeWithin, readHeader, readSkips, type PositionChunks, type PostingList, type Skips } from './postings.js';
+import { decodeDocs, decodeWithin, readHeader, readSkips, type EncodedList, type PositionChunks, type PostingList, type Skips } from './postings.js';
 import { unionLists } from './list-ops.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, positionsKey, POSITIONS_SUFFIX, SKIP_MIN_ENTRIES, SKIP_SUFFIX } from './rows.js';
 import { NS } from './segment-builder.js';
@@ -48,6 +48,8 @@ export interface ListRef {
   docs(): Int32Array;
   /** Only the entries whose documents are in `docs` (absolute, ascending). */
   decodeWithin(docs: Int32Array): PostingList;
+  /** The list as stored (positional lists only), every positions chunk fetched. */
+  encoded(): EncodedList | undefined;
 }
 
 export class PostingsReader {
@@ -201,6 +203,12 @@ export class PostingsReader {
       decodeWithin: (docs) => {
         if (positional && count >= SKIP_MIN_ENTRIES) skips ??= readSkips(this.#stmts.auxiliaryRow.get(segment.id, key + SKIP_SUFFIX)!);
         return decodeWithin(bytes, segment.base, positional, skips, docs, chunks);
+      },
+      encoded: () => {
+        if (!positional) return undefined;
+        const { docsStart, docsEnd } = readHeader(bytes);
+        const split = count > 0 && bytes.length === docsEnd;
+        return { docs: bytes.subarray(docsStart, docsEnd), count, positions: split ? this.#allChunks(segment, key) : [bytes.subarray(docsEnd)] };
       },
     };
   }

@@ -1,7 +1,7 @@
 import { CharClass, classOf } from './chars.js';
-import { kernelPhraseDocs } from './kernels/phrase-kernel.js';
+import { kernelPhraseDocs } from './kernels/list-kernels.js';
 import { countedMatches, listAmong, matchPhrase, phraseDocs, unionDocs, unionLists, unionMatches, unitedDocs, type PhraseMatches } from './list-ops.js';
-import { SKIP_INTERVAL, type PostingList } from './postings.js';
+import { SKIP_INTERVAL, type EncodedList, type PostingList } from './postings.js';
 import { NS, TAG_BASE, WEIGHTS } from './segment-builder.js';
 import type { ListRef, SegmentInfo } from './segment-reader.js';
 import { symbolPairs, type TermPhrase } from './tokenize.js';
@@ -168,22 +168,46 @@ function phraseInBody(source: ListSource, segment: SegmentInfo, phrase: TermPhra
       among: (docs) => countedMatches(unionLists(expansions.map((ref) => ref.decodeWithin(docs))), WEIGHTS.body),
     };
   }
-  const lists = found && narrowedLists(found.refs);
-  if (!found || !lists) return { docs: EMPTY_MATCHES.docs, among: () => EMPTY_MATCHES };
-  const counted = (matches: PhraseMatches) => ({ docs: matches.docs, among: () => matches });
+  if (!found) return { docs: EMPTY_MATCHES.docs, among: () => EMPTY_MATCHES };
+  const weighed = (lists: PostingList[]) => matchPhrase(lists, TAG_BASE, bodyWeight, found.offsets);
+  const streamed = streamedPhraseDocs(found.refs, segment, found.offsets);
+  // the weights of the scored few, from their entries alone
+  if (streamed) return { docs: streamed, among: (docs) => weighed(found.refs.map((expansions) => expansions[0]!.decodeWithin(docs))) };
+  const lists = narrowedLists(found.refs);
+  if (!lists) return { docs: EMPTY_MATCHES.docs, among: () => EMPTY_MATCHES };
   const fewest = Math.min(...lists.map((list) => list.docs.length));
-  if (fewest <= COUNTED_AT_ONCE) return counted(matchPhrase(lists, TAG_BASE, bodyWeight, found.offsets));
-  return {
-    docs: kernelPhraseDocs(lists, found.offsets) ?? phraseDocs(lists, found.offsets),
-    among: (docs) =>
-      matchPhrase(
-        lists.map((list) => listAmong(list, docs)),
-        TAG_BASE,
-        bodyWeight,
-        found.offsets,
-      ),
-  };
+  if (fewest <= COUNTED_AT_ONCE) {
+    const matches = weighed(lists);
+    return { docs: matches.docs, among: () => matches };
+  }
+  return { docs: phraseDocs(lists, found.offsets), among: (docs) => weighed(lists.map((list) => listAmong(list, docs))) };
 }
+
+/**
+ * A common phrase's documents from the phrase kernel, which reads the lists as stored; undefined
+ * (for narrowedLists and phraseDocs) when a token is a prefix's expansions, when the phrase is rare
+ * (its weights are wanted at once), or when one list is so much longer than the shortest that
+ * reading only the blocks that can match (skip tables) beats reading it through.
+ */
+function streamedPhraseDocs(refs: ListRef[][], segment: SegmentInfo, offsets: ArrayLike<number> | undefined): Int32Array | undefined {
+  if (refs.some((expansions) => expansions.length !== 1)) return undefined;
+  const counts = refs.map((expansions) => expansions[0]!.count);
+  const fewest = Math.min(...counts);
+  if (fewest <= COUNTED_AT_ONCE || Math.max(...counts) > fewest * STREAMED_SPREAD) return undefined;
+  const encoded: EncodedList[] = [];
+  for (const expansions of refs) {
+    const list = expansions[0]!.encoded();
+    if (!list) return undefined;
+    encoded.push(list);
+  }
+  return kernelPhraseDocs(encoded, segment.base, offsets);
+}
+
+/**
+ * The phrase kernel reads every list through; past this many entries per entry of the shortest,
+ * most of a list's skip blocks hold none of its documents and decodeWithin reads less.
+ */
+const STREAMED_SPREAD = 32;
 
 /** Body phrases with at most this many candidates in a segment are counted at once (the weights of a small set are wanted). */
 const COUNTED_AT_ONCE = 2000;

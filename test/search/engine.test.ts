@@ -225,6 +225,29 @@ describe('search engine: long lists', () => {
     const stray = db.prepare("SELECT count(*) AS n FROM search_postings WHERE substr(token, 1, 1) NOT IN ('h', 'H', 'b', 'B', 'f')").get() as { n: number };
     expect(stray.n).toBe(0);
   });
+
+  it('ranks a common phrase in one large segment as in many small ones', () => {
+    // one segment of 4,200 articles reads the phrase's lists through (the phrase kernel) and weighs
+    // only the scored few; small segments count every occurrence as they match
+    const many = Array.from({ length: 4200 }, (_, i) => doc(i + 1, `${'容器网络的验证，'.repeat(1 + (i % 5))}第 ${i} 篇${i % 3 === 0 ? '，宿主机' : ''}${i % 7 === 0 ? '网络的验' : ''}`));
+    // as load() indexes them
+    const indexed = many.map((d, i) => ({ ...d, publishedTs: 1_600_000_000 + i * 3600, categoryId: 1 + (d.id % 2), tagIds: [] }));
+    const one = openDatabase(':memory:');
+    try {
+      const single = new SegmentSearchIndex(one, { loadTexts: () => new Map() });
+      single.upsertMany(indexed);
+      load(many);
+      for (const q of ['网络的验 宿主机', '"验证，第" 宿主机', '网络的验']) {
+        const fromOne = single.search(parseQuery(q), {}, 0, 50);
+        const fromMany = index.search(parseQuery(q), {}, 0, 50);
+        expect(fromOne.total).toBe(fromMany.total);
+        expect(fromOne.hits.map((h) => h.id)).toEqual(fromMany.hits.map((h) => h.id));
+      }
+      expect(single.search(parseQuery('网络的验 宿主机'), {}, 0, 1).total).toBe(1400);
+    } finally {
+      one.close();
+    }
+  });
 });
 
 // --- property test: the engine returns exactly the oracle's set -------------------------------

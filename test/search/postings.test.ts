@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kernelPhraseDocs } from '../../src/search/kernels/phrase-kernel.js';
+import { kernelDecodeWithin, kernelPhraseDocs } from '../../src/search/kernels/list-kernels.js';
 import { matchPhrase, phraseDocs, unionLists, unitedDocs } from '../../src/search/list-ops.js';
-import { concatPostings, decodeDocs, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, skipTable, type PostingList } from '../../src/search/postings.js';
+import { concatPostings, decodeDocs, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
 
@@ -160,37 +160,24 @@ describe('phrase documents without counting', () => {
   });
 
   // one kernel instance answers every run in turn, so state left by one call would show in the next
-  it('are found by the WebAssembly kernel exactly as by phraseDocs, call after call', () => {
+  it('are found by the WebAssembly kernel in the lists as stored exactly as by phraseDocs, call after call', () => {
     fc.assert(
-      fc.property(phraseArb, ([tokens, offsets]) => {
-        const lists = tokens.map((entries) => decodePostings(encode(entries), 0, true));
-        const found = kernelPhraseDocs(lists, offsets ?? undefined);
+      fc.property(phraseArb, fc.integer({ min: 0, max: 1000 }), fc.nat(40), ([tokens, offsets], base, cut) => {
+        const encoded = tokens.map((entries) => {
+          const bytes = encode(entries);
+          const { count, docsStart, docsEnd } = readHeader(bytes);
+          const positions = bytes.subarray(docsEnd);
+          // a split list's positions come in chunks: any cut must read as the whole block
+          const at = Math.min(cut, positions.length);
+          return { docs: bytes.subarray(docsStart, docsEnd), count, positions: [positions.subarray(0, at), positions.subarray(at)] };
+        });
+        const lists = tokens.map((entries) => decodePostings(encode(entries), base, true));
+        const found = kernelPhraseDocs(encoded, base, offsets ?? undefined);
         expect(found).toBeDefined();
         expect(Array.from(found!)).toEqual(Array.from(phraseDocs(lists, offsets ?? undefined)));
       }),
       { numRuns: 1000 },
     );
-  });
-
-  it('are left to phraseDocs by the kernel for united lists and for positions fetched a chunk at a time', () => {
-    const whole = decodePostings(encode([[1, [0]], [2, [4]]]), 0, true);
-    const united = unionLists([decodePostings(encode([[1, [1]]]), 0, true), decodePostings(encode([[2, [5]]]), 0, true)]);
-    expect(Array.from(phraseDocs([whole, united]))).toEqual([1, 2]);
-    expect(kernelPhraseDocs([whole, united])).toBeUndefined();
-    // a long list split into positions chunks: read whole, the kernel takes it; narrowed to a few
-    // entries (chunks fetched one by one), it does not
-    const long = encode(Array.from({ length: 20000 }, (_, i): [number, number[]] => [i * 2, [1, 50 + (i % 3), 900]]));
-    const rows = [...packRows([{ key: 'bxy', list: long }])];
-    const chunks = { one: (n: number) => rows[1 + n]!.data, all: () => rows.slice(1, -1).map((r) => r.data) };
-    const follower = decodePostings(encode(Array.from({ length: 20000 }, (_, i): [number, number[]] => [i * 2, [51]])), 0, true);
-    const split = decodePostings(rows[0]!.data, 0, true, chunks);
-    expect(split.raw!.source.whole).toBeUndefined();
-    const expected = Array.from({ length: 20000 }, (_, i) => i * 2).filter((_, i) => i % 3 === 0);
-    expect(Array.from(phraseDocs([split, follower]))).toEqual(expected);
-    expect(Array.from(kernelPhraseDocs([split, follower])!)).toEqual(expected);
-    const few = decodeWithin(rows[0]!.data, 0, true, readSkips(rows.at(-1)!.data), Int32Array.from([0, 6, 30000]), chunks);
-    expect(kernelPhraseDocs([few, follower])).toBeUndefined();
-    expect(Array.from(phraseDocs([few, follower]))).toEqual([0, 6, 30000]);
   });
 });
 
@@ -263,6 +250,34 @@ describe('rows of a segment', () => {
         expect(materialize(decodeWithin(list, base, true, undefined, within))).toEqual(expected);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('are decoded by the WebAssembly kernel exactly as by decodeEntries: whole or within, skip table or none, positional or counted', () => {
+    // gaps of one to three bytes, frequencies and position lengths of one or two
+    const listArb = fc
+      .uniqueArray(fc.oneof(fc.integer({ min: 0, max: 6000 }), fc.integer({ min: 0, max: 3_000_000 })), { minLength: 1, maxLength: 3000 })
+      .chain((docs) => fc.tuple(fc.constant([...docs].sort((a, b) => a - b)), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: docs.length, maxLength: docs.length })));
+    fc.assert(
+      fc.property(listArb, fc.uniqueArray(fc.integer({ min: 0, max: 3_000_100 }), { maxLength: 400 }), fc.integer({ min: 0, max: 100 }), fc.boolean(), fc.boolean(), ([docs, counts], wanted, base, positional, withSkips) => {
+        const writer = new ListWriter();
+        if (positional) for (const [i, doc] of docs.entries()) writer.positional(doc, Array.from({ length: counts[i]! }, (_, k) => k * 300 + (doc % 7)), 0, counts[i]!);
+        else writer.countedPairs(Int32Array.from(docs.flatMap((doc, i) => [doc, counts[i]!])), 0, docs.length);
+        const list = writer.result();
+        const header = readHeader(list);
+        const where = { ...header, base, positional, positionsStart: header.docsEnd };
+        const skips = withSkips ? readSkips(skipTable(list, header.docsStart, header.count, positional)) : undefined;
+        const within = Int32Array.from(wanted.map((doc) => doc + base).sort((a, b) => a - b));
+        for (const among of [undefined, within, Int32Array.from(docs.filter((_, i) => i % 3 === 0), (doc) => doc + base)]) {
+          const fromKernel = kernelDecodeWithin(list, where, skips, SKIP_INTERVAL, among);
+          const reference = decodeEntries(list, where, skips, among);
+          expect(fromKernel).toBeDefined();
+          expect(Array.from(fromKernel!.docs)).toEqual(Array.from(reference.docs));
+          expect(Array.from(fromKernel!.freqs)).toEqual(Array.from(reference.freqs));
+          expect(fromKernel!.offsets && Array.from(fromKernel!.offsets)).toEqual(reference.offsets && Array.from(reference.offsets));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,0 +1,260 @@
+// AssemblyScript, compiled to dist/kernels/list-kernels.wasm by `npm run build:kernels` (not by
+// tsc): the loops phrase queries on common tokens spend their time in, over bytes that
+// list-kernels.ts copies into this module's memory. Each does step for step what its reference in
+// postings.ts / list-ops.ts does; the JS loops pay bounds checks and typed-array loads that these
+// do not.
+
+@inline function item(array: i32, i: i32): i32 {
+  return load<i32>(<usize>array + (<usize>i << 2));
+}
+
+// phraseDocs reads each list as it is stored, entry by entry, keeping eight i32 per list at
+// desc + 32 * j: where its next entry is in its documents block, how many entries are left, the
+// current entry's document (relative to the segment), frequency and positions, where the next
+// entry's positions start, and the token's shift (its place in the phrase).
+const READ = 0;
+const LEFT = 1;
+const DOC = 2;
+const FREQ = 3;
+const POSITIONS = 4;
+const NEXT_POSITIONS = 5;
+const SHIFT = 6;
+
+@inline function state(desc: usize, j: i32, at: i32): i32 {
+  return load<i32>(desc + <usize>((j << 5) + (at << 2)));
+}
+
+@inline function setState(desc: usize, j: i32, at: i32, value: i32): void {
+  store<i32>(desc + <usize>((j << 5) + (at << 2)), value);
+}
+
+/** Reads list j's next entry (gap, frequency, positions length); false when it has none left. */
+@inline function advance(desc: usize, j: i32): bool {
+  const left = state(desc, j, LEFT);
+  if (left == 0) return false;
+  let p = <usize>state(desc, j, READ);
+  let read = varintAt(p);
+  p += <usize>(read >> 32);
+  setState(desc, j, DOC, state(desc, j, DOC) + <i32>read);
+  read = varintAt(p);
+  p += <usize>(read >> 32);
+  setState(desc, j, FREQ, <i32>read);
+  read = varintAt(p);
+  p += <usize>(read >> 32);
+  const positions = state(desc, j, NEXT_POSITIONS);
+  setState(desc, j, POSITIONS, positions);
+  setState(desc, j, NEXT_POSITIONS, positions + <i32>read);
+  setState(desc, j, READ, <i32>p);
+  setState(desc, j, LEFT, left - 1);
+  return true;
+}
+
+/**
+ * Whether the current entries of the k lists (one document) hold the phrase: the rarest token's
+ * positions are the candidate starts, each other token keeps the starts it follows, and the last
+ * (most frequent) one needs only one. `order` and `starts` are scratch space.
+ */
+@inline function holdsPhrase(desc: usize, k: i32, order: usize, starts: usize): bool {
+  // the lists by their frequency in this document, rarest first (insertion sort: k is small)
+  for (let j = 0; j < k; j++) {
+    const frequency = state(desc, j, FREQ);
+    let at = j;
+    while (at > 0) {
+      const before = load<i32>(order + (<usize>(at - 1) << 2));
+      if (state(desc, before, FREQ) <= frequency) break;
+      store<i32>(order + (<usize>at << 2), before);
+      at--;
+    }
+    store<i32>(order + (<usize>at << 2), j);
+  }
+  const first = load<i32>(order);
+  let alive = state(desc, first, FREQ);
+  const needed = starts + (<usize>alive << 2);
+  const available = <usize>memory.size() << 16;
+  if (needed > available) memory.grow(<i32>((needed - available + 0xffff) >> 16));
+  let p = <usize>state(desc, first, POSITIONS);
+  const firstShift = state(desc, first, SHIFT);
+  let position = 0;
+  for (let s = 0; s < alive; s++) {
+    const read = varintAt(p);
+    p += <usize>(read >> 32);
+    position += <i32>read;
+    store<i32>(starts + (<usize>s << 2), position - firstShift);
+  }
+  for (let o = 1; o < k && alive > 0; o++) {
+    const j = load<i32>(order + (<usize>o << 2));
+    const count = state(desc, j, FREQ);
+    const shift = state(desc, j, SHIFT);
+    const last = o == k - 1;
+    p = <usize>state(desc, j, POSITIONS);
+    position = 0;
+    let read = 0;
+    let kept = 0;
+    for (let s = 0; s < alive; s++) {
+      const start = load<i32>(starts + (<usize>s << 2));
+      const wanted = start + shift;
+      while (read < count && (read == 0 || position < wanted)) {
+        const value = varintAt(p);
+        p += <usize>(value >> 32);
+        position += <i32>value;
+        read++;
+      }
+      if (read > 0 && position == wanted) {
+        store<i32>(starts + (<usize>kept << 2), start);
+        kept++;
+        if (last) break;
+      } else if (read >= count && position < wanted) break;
+    }
+    alive = kept;
+  }
+  return alive > 0;
+}
+
+/**
+ * phraseDocs (list-ops.ts) over the k lists as stored: writes to `out` the documents (plus `base`)
+ * where the tokens occur at their shifts from one start; returns how many. The shortest list
+ * drives; the others are read on to its documents. `work` is scratch space at the end of the used
+ * memory (memory grows when a document needs more starts than fit).
+ */
+export function phraseDocs(desc: usize, k: i32, base: i32, out: usize, work: usize): i32 {
+  let driver = 0;
+  for (let j = 1; j < k; j++) if (state(desc, j, LEFT) < state(desc, driver, LEFT)) driver = j;
+  for (let j = 0; j < k; j++) if (!advance(desc, j)) return 0;
+  const order = work;
+  const starts = work + (<usize>k << 2);
+  let n = 0;
+  do {
+    const doc = state(desc, driver, DOC);
+    let all = true;
+    for (let j = 0; j < k; j++) {
+      if (j == driver) continue;
+      while (state(desc, j, DOC) < doc) if (!advance(desc, j)) return n;
+      if (state(desc, j, DOC) != doc) {
+        all = false;
+        break;
+      }
+    }
+    if (all && holdsPhrase(desc, k, order, starts)) {
+      store<i32>(out + (<usize>n << 2), doc + base);
+      n++;
+    }
+  } while (advance(desc, driver));
+  return n;
+}
+
+@inline function varintAt(p: usize): u64 {
+  // the value in the low 32 bits, the bytes it took in the high ones
+  let value: u32 = 0;
+  let bit: u32 = 0;
+  let q = p;
+  let byte: u32;
+  do {
+    byte = load<u8>(q++);
+    value |= (byte & 0x7f) << bit;
+    bit += 7;
+  } while (byte >= 0x80);
+  return (<u64>(q - p) << 32) | <u64>value;
+}
+
+/** The first index at or after `from` whose value is at least `value` (as postings.ts gallop). */
+@inline function gallop(sorted: usize, count: i32, value: i32, from: i32): i32 {
+  if (from >= count || item(<i32>sorted, from) >= value) return from;
+  let low = from;
+  let step = 1;
+  let high = from + 1;
+  while (high < count && item(<i32>sorted, high) < value) {
+    low = high;
+    step <<= 1;
+    high = low + step;
+  }
+  if (high > count) high = count;
+  while (low + 1 < high) {
+    const middle = (low + high) >>> 1;
+    if (item(<i32>sorted, middle) < value) low = middle;
+    else high = middle;
+  }
+  return high;
+}
+
+/**
+ * decodeWithin (postings.ts): the entries of a list's documents block at `docs` whose documents are
+ * in within[0..withinCount) (every entry when withinCount < 0), into outDocs / outFreqs / outStarts;
+ * returns how many. Blocks of `interval` entries start after document before[b], at docsAt[b] in
+ * the block and positionsAt[b] in the positions (one block of every entry without a skip table).
+ */
+export function decodeWithin(
+  docs: usize,
+  count: i32,
+  base: i32,
+  positional: bool,
+  positionsStart: i32,
+  within: usize,
+  withinCount: i32,
+  blocks: i32,
+  interval: i32,
+  before: usize,
+  docsAt: usize,
+  positionsAt: usize,
+  outDocs: usize,
+  outFreqs: usize,
+  outStarts: usize,
+): i32 {
+  if (withinCount < 0) {
+    let p = docs;
+    let doc = base;
+    let offset = positionsStart;
+    for (let i = 0; i < count; i++) {
+      let read = varintAt(p);
+      p += <usize>(read >> 32);
+      doc += <i32>read;
+      store<i32>(outDocs + (<usize>i << 2), doc);
+      read = varintAt(p);
+      p += <usize>(read >> 32);
+      store<i32>(outFreqs + (<usize>i << 2), <i32>read);
+      if (positional) {
+        store<i32>(outStarts + (<usize>i << 2), offset);
+        read = varintAt(p);
+        p += <usize>(read >> 32);
+        offset += <i32>read;
+      }
+    }
+    return count;
+  }
+  let n = 0;
+  let w = 0;
+  let b = 0;
+  while (w < withinCount && b < blocks) {
+    const target = item(<i32>within, w) - base;
+    // the last block starting before the wanted document
+    while (b + 1 < blocks && item(<i32>before, b + 1) < target) b++;
+    let p = docs + <usize>item(<i32>docsAt, b);
+    let doc = item(<i32>before, b);
+    let offset = positionsStart + item(<i32>positionsAt, b);
+    const end = min(count, (b + 1) * interval);
+    for (let i = b * interval; i < end && w < withinCount; i++) {
+      let read = varintAt(p);
+      p += <usize>(read >> 32);
+      doc += <i32>read;
+      read = varintAt(p);
+      p += <usize>(read >> 32);
+      const frequency = <i32>read;
+      let length = 0;
+      if (positional) {
+        read = varintAt(p);
+        p += <usize>(read >> 32);
+        length = <i32>read;
+      }
+      w = gallop(within, withinCount, doc + base, w);
+      if (w < withinCount && item(<i32>within, w) - base == doc) {
+        store<i32>(outDocs + (<usize>n << 2), doc + base);
+        store<i32>(outFreqs + (<usize>n << 2), frequency);
+        if (positional) store<i32>(outStarts + (<usize>n << 2), offset);
+        n++;
+        w++;
+      }
+      offset += length;
+    }
+    b++;
+  }
+  return n;
+}

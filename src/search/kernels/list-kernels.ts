@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../paths.js';
+import type { DecodedEntries, EncodedList, EntriesAt, Skips } from '../postings.js';
+
+/**
+ * Two loops of phrase queries in WebAssembly (list-kernels.as.ts), each over data copied into the
+ * module's memory and its answer copied out:
+ * - phraseDocs (list-ops.ts) over the lists as stored, for common body phrases: no list is
+ *   decoded into arrays first. (Over lists decoded in JS and copied in, it took the densest
+ *   phrases at 1M from 90-450 ms to 20-35 ms, copies included; decoding was then the larger part.)
+ * - decodeWithin (postings.ts), for lists of a few thousand entries or more.
+ * The JS functions stay the references: they take what the kernels do not (united prefix lists,
+ * short lists, rare phrases), and the tests hold each pair equal.
+ */
+
+/** Where `npm run build:kernels` writes the module. */
+export const KERNELS_PATH = join(PROJECT_ROOT, 'dist', 'kernels', 'list-kernels.wasm');
+
+/**
+ * The most memory the kernels grow to in one thread; work that needs more is left to the JS. (A module's memory never shrinks, so this is also what it may keep.)
+ */
+export const KERNEL_MEMORY_BYTES = 256 * 1024 * 1024;
+
+const PAGE_BYTES = 65536;
+/** Starts the kernel can hold before it grows its memory (a document's positions of one token). */
+const INITIAL_STARTS = 16384;
+
+interface ListKernels {
+  memory: WebAssembly.Memory;
+  phraseDocs(desc: number, k: number, base: number, out: number, work: number): number;
+  decodeWithin(
+    docs: number,
+    count: number,
+    base: number,
+    positional: number,
+    positionsStart: number,
+    within: number,
+    withinCount: number,
+    blocks: number,
+    interval: number,
+    before: number,
+    docsAt: number,
+    positionsAt: number,
+    outDocs: number,
+    outFreqs: number,
+    outStarts: number,
+  ): number;
+}
+
+let kernels: ListKernels | undefined;
+
+function loadKernels(): ListKernels {
+  if (kernels) return kernels;
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(readFileSync(KERNELS_PATH));
+  } catch {
+    throw new Error(`the search kernels ${KERNELS_PATH} is missing: run npm run build`);
+  }
+  const imports = {
+    env: {
+      abort: () => {
+        throw new Error('a list kernel aborted');
+      },
+    },
+  };
+  kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as ListKernels;
+  return kernels;
+}
+
+/** Loads the module now (the server does at start), so a missing build fails before any query. */
+export function ensureListKernels(): void {
+  loadKernels();
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/**
+ * The documents (plus `base`) where `lists` occur as a phrase, token j at offsets[j] (or j) from
+ * the start, as phraseDocs (list-ops.ts) finds them in the same lists decoded; undefined when they
+ * would take more than KERNEL_MEMORY_BYTES.
+ */
+export function kernelPhraseDocs(lists: readonly EncodedList[], base: number, offsets?: ArrayLike<number>): Int32Array | undefined {
+  const k = lists.length;
+  // where everything goes: the lists' reading state, each list's documents and positions blocks,
+  // the output, scratch
+  const places: Array<{ docs: number; positions: number }> = [];
+  let at = align8(k * 32);
+  let fewest = Infinity;
+  for (const list of lists) {
+    const docs = at;
+    const positions = align8(docs + list.docs.length);
+    at = positions;
+    for (const part of list.positions) at += part.length;
+    at = align8(at);
+    places.push({ docs, positions });
+    fewest = Math.min(fewest, list.count);
+  }
+  const outAt = at;
+  const workAt = align8(outAt + fewest * 4);
+  const needed = workAt + k * 4 + INITIAL_STARTS * 4;
+  if (needed > KERNEL_MEMORY_BYTES) return undefined;
+
+  const { memory, phraseDocs } = loadKernels();
+  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+  const words = new Int32Array(memory.buffer);
+  const bytes = new Uint8Array(memory.buffer);
+  lists.forEach((list, j) => {
+    const place = places[j]!;
+    bytes.set(list.docs, place.docs);
+    let write = place.positions;
+    for (const part of list.positions) {
+      bytes.set(part, write);
+      write += part.length;
+    }
+    // next entry, entries left, document, frequency, positions, next positions, shift (and a spare)
+    words.set([place.docs, list.count, 0, 0, 0, place.positions, offsets ? offsets[j]! : j, 0], j * 8);
+  });
+  try {
+    const found = phraseDocs(0, k, base, outAt, workAt);
+    // the kernel may have grown its memory: the views above are stale
+    return new Int32Array(memory.buffer, outAt, found).slice();
+  } catch (error) {
+    // a trap (memory it could not grow, a bug) must not fail the query: the reference answers it
+    if (error instanceof WebAssembly.RuntimeError) return undefined;
+    throw error;
+  }
+}
+
+/** One block of every entry, for a list without a skip table. */
+const NO_SKIPS: Skips = { before: new Int32Array(1), docsAt: new Int32Array(1), positionsAt: new Int32Array(1) };
+
+/**
+ * decodeEntries (postings.ts) in the kernel, `skips` blocks being of `interval` entries; undefined
+ * when it would take too much memory.
+ */
+export function kernelDecodeWithin(bytes: Uint8Array, where: EntriesAt, skips: Skips | undefined, interval: number, within: Int32Array | undefined): DecodedEntries | undefined {
+  const { count, docsStart, docsEnd, positional } = where;
+  const table = skips ?? NO_SKIPS;
+  const capacity = within ? Math.min(count, within.length) : count;
+  const docsAt = 0;
+  const withinAt = align8(docsEnd - docsStart);
+  const beforeAt = withinAt + (within?.length ?? 0) * 4;
+  const skipsAt = beforeAt + table.before.length * 4;
+  const positionsAt = skipsAt + table.before.length * 4;
+  const outDocs = positionsAt + table.before.length * 4;
+  const outFreqs = outDocs + capacity * 4;
+  const outStarts = outFreqs + capacity * 4;
+  const needed = outStarts + capacity * 4;
+  if (needed > KERNEL_MEMORY_BYTES) return undefined;
+
+  const { memory, decodeWithin } = loadKernels();
+  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+  const words = new Int32Array(memory.buffer);
+  new Uint8Array(memory.buffer).set(bytes.subarray(docsStart, docsEnd), docsAt);
+  if (within) words.set(within, withinAt >> 2);
+  words.set(table.before, beforeAt >> 2);
+  words.set(table.docsAt, skipsAt >> 2);
+  words.set(table.positionsAt, positionsAt >> 2);
+  let n: number;
+  try {
+    n = decodeWithin(docsAt, count, where.base, positional ? 1 : 0, where.positionsStart, withinAt, within ? within.length : -1, table.before.length, skips ? interval : count, beforeAt, skipsAt, positionsAt, outDocs, outFreqs, outStarts);
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) return undefined;
+    throw error;
+  }
+  const out = (at: number) => new Int32Array(memory.buffer, at, n).slice();
+  return { docs: out(outDocs), freqs: out(outFreqs), offsets: positional ? out(outStarts) : undefined };
+}
