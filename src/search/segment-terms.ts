@@ -172,7 +172,12 @@ function phraseInBody(source: ListSource, segment: SegmentInfo, phrase: TermPhra
   const weighed = (lists: PostingList[]) => matchPhrase(lists, TAG_BASE, bodyWeight, found.offsets);
   const streamed = streamedPhraseDocs(found.refs, segment, found.offsets);
   // the weights of the scored few, from their entries alone
-  if (streamed) return { docs: streamed, among: (docs) => weighed(found.refs.map((expansions) => expansions[0]!.decodeWithin(docs))) };
+  if (streamed) {
+    return {
+      docs: streamed,
+      among: (docs) => weighed(found.refs.map((expansions) => (expansions.length === 1 ? expansions[0]!.decodeWithin(docs) : unionLists(expansions.map((ref) => ref.decodeWithin(docs)))))),
+    };
+  }
   const lists = narrowedLists(found.refs);
   if (!lists) return { docs: EMPTY_MATCHES.docs, among: () => EMPTY_MATCHES };
   const fewest = Math.min(...lists.map((list) => list.docs.length));
@@ -185,23 +190,47 @@ function phraseInBody(source: ListSource, segment: SegmentInfo, phrase: TermPhra
 
 /**
  * A common phrase's documents from the phrase kernel, which reads the lists as stored; undefined
- * (for narrowedLists and phraseDocs) when a token is a prefix's expansions, when the phrase is rare
- * (its weights are wanted at once), or when one list is so much longer than the shortest that
- * reading only the blocks that can match (skip tables) beats reading it through.
+ * (for narrowedLists and phraseDocs) when the phrase is rare (its weights are wanted at once), or
+ * when one list is so much longer than the shortest that reading only the blocks that can match
+ * (skip tables) beats reading it through. A token that is a prefix's expansions (the last of a
+ * Latin term) is split: the phrase holds where it holds with any one of them, so each long
+ * expansion is matched in the kernel and the short rest, united, in phraseDocs.
  */
 function streamedPhraseDocs(refs: ListRef[][], segment: SegmentInfo, offsets: ArrayLike<number> | undefined): Int32Array | undefined {
-  if (refs.some((expansions) => expansions.length !== 1)) return undefined;
-  const counts = refs.map((expansions) => expansions[0]!.count);
+  const united = refs.findIndex((expansions) => expansions.length > 1);
+  if (united < 0) return kernelPhrase(refs.map((expansions) => expansions[0]!), segment, offsets);
+  if (refs.some((expansions, j) => j !== united && expansions.length > 1)) return undefined;
+  const expansions = [...refs[united]!].sort((a, b) => b.count - a.count);
+  const long = expansions.filter((ref) => ref.count > COUNTED_AT_ONCE).slice(0, STREAMED_EXPANSIONS);
+  if (long.length === 0) return undefined;
+  const withToken = (token: ListRef[]) => refs.map((expansions, j) => (j === united ? token : expansions));
+  const parts: Int32Array[] = [];
+  for (const ref of long) {
+    const docs = kernelPhrase(withToken([ref]).map((expansions) => expansions[0]!), segment, offsets);
+    if (!docs) return undefined;
+    parts.push(docs);
+  }
+  const rest = expansions.slice(long.length);
+  const restLists = rest.length > 0 ? narrowedLists(withToken(rest)) : null;
+  if (restLists) parts.push(phraseDocs(restLists, offsets));
+  return unitedDocs(parts);
+}
+
+function kernelPhrase(refs: ListRef[], segment: SegmentInfo, offsets: ArrayLike<number> | undefined): Int32Array | undefined {
+  const counts = refs.map((ref) => ref.count);
   const fewest = Math.min(...counts);
   if (fewest <= COUNTED_AT_ONCE || Math.max(...counts) > fewest * STREAMED_SPREAD) return undefined;
   const encoded: EncodedList[] = [];
-  for (const expansions of refs) {
-    const list = expansions[0]!.encoded();
+  for (const ref of refs) {
+    const list = ref.encoded();
     if (!list) return undefined;
     encoded.push(list);
   }
   return kernelPhraseDocs(encoded, segment.base, offsets);
 }
+
+/** A prefix's longest expansions matched in the kernel one by one, at most. */
+const STREAMED_EXPANSIONS = 8;
 
 /**
  * The phrase kernel reads every list through; past this many entries per entry of the shortest,

@@ -229,7 +229,9 @@ describe('search engine: long lists', () => {
   it('ranks a common phrase in one large segment as in many small ones', () => {
     // one segment of 4,200 articles reads the phrase's lists through (the phrase kernel) and weighs
     // only the scored few; small segments count every occurrence as they match
-    const many = Array.from({ length: 4200 }, (_, i) => doc(i + 1, `${'容器网络的验证，'.repeat(1 + (i % 5))}第 ${i} 篇${i % 3 === 0 ? '，宿主机' : ''}${i % 7 === 0 ? '网络的验' : ''}`));
+    // node.js: a phrase whose last token is a prefix, with long and short expansions
+    const latin = (i: number) => (i % 2 ? ' node.js' : '') + (i % 4 === 1 ? ' node.json' : '') + (i % 97 === 0 ? ' node.jsx' : '') + (i % 5 === 0 ? ' js' : '');
+    const many = Array.from({ length: 4200 }, (_, i) => doc(i + 1, `${'容器网络的验证，'.repeat(1 + (i % 5))}第 ${i} 篇${i % 3 === 0 ? '，宿主机' : ''}${i % 7 === 0 ? '网络的验' : ''}${latin(i)}`));
     // as load() indexes them
     const indexed = many.map((d, i) => ({ ...d, publishedTs: 1_600_000_000 + i * 3600, categoryId: 1 + (d.id % 2), tagIds: [] }));
     const one = openDatabase(':memory:');
@@ -237,13 +239,15 @@ describe('search engine: long lists', () => {
       const single = new SegmentSearchIndex(one, { loadTexts: () => new Map() });
       single.upsertMany(indexed);
       load(many);
-      for (const q of ['网络的验 宿主机', '"验证，第" 宿主机', '网络的验']) {
+      for (const q of ['网络的验 宿主机', '"验证，第" 宿主机', '网络的验', 'node.js', 'node.js 宿主机', 'node.jso 宿主机']) {
         const fromOne = single.search(parseQuery(q), {}, 0, 50);
         const fromMany = index.search(parseQuery(q), {}, 0, 50);
         expect(fromOne.total).toBe(fromMany.total);
         expect(fromOne.hits.map((h) => h.id)).toEqual(fromMany.hits.map((h) => h.id));
       }
       expect(single.search(parseQuery('网络的验 宿主机'), {}, 0, 1).total).toBe(1400);
+      expect(single.search(parseQuery('node.js'), {}, 0, 1).total).toBe(2100 + 22);
+      expect(single.search(parseQuery('node.js 宿主机'), {}, 0, 1).total).toBe(many.filter((d) => d.body.includes('宿主机') && d.body.includes('node.js')).length);
     } finally {
       one.close();
     }
