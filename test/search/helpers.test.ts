@@ -135,9 +135,10 @@ describe('search helper threads', () => {
 });
 
 describe('lists kept in memory', () => {
-  it('answer as the database does, positions chunks included', () => {
+  it('answer as the database does, positions chunks and prefixes included', () => {
     const reading = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, cachedListBytes: 1 });
-    const queries = ['容器网络', '命名空间共享', '网络命名空间', '共享验证', '数据库索引', 'docker 容器网络'];
+    // prefixes too: the lists of every key starting with one are kept as one entry
+    const queries = ['容器网络', '命名空间共享', '网络命名空间', '共享验证', '数据库索引', 'docker 容器网络', 'do', 'kube 网络', 'node.j', 'c+'];
     const answers = (index: SegmentSearchIndex) => queries.map((q) => JSON.stringify(index.search(parseQuery(q), {}, 0, 20)));
     const first = answers(reading);
     // the second time every list and chunk comes from memory
