@@ -206,6 +206,7 @@ export function seek(docs: Int32Array, doc: number, from: number): number {
  */
 export function matchPhrase(lists: PostingList[], split: number, weightOf: (position: number) => number, offsets?: ArrayLike<number>): PhraseMatches {
   const k = lists.length;
+  if (k === 1) return weighedEntries(lists[0]!, split, weightOf);
   // where each token sits after the first: the next position, unless the phrase skips tokens
   const shift = (j: number) => (offsets ? offsets[j]! : j);
   // drive by the shortest list
@@ -271,6 +272,32 @@ export function matchPhrase(lists: PostingList[], split: number, weightOf: (posi
     n++;
   }
   return { docs: out.docs.subarray(0, n), weights: out.weights.subarray(0, n), zones: out.zones.subarray(0, n) };
+}
+
+/**
+ * matchPhrase for one token: every entry, weighed. A one-word query reads its title and tag list
+ * this way (the positions tell title from tags), and the phrase machinery cost twice the time.
+ */
+function weighedEntries(list: PostingList, split: number, weightOf: (position: number) => number): PhraseMatches {
+  const size = list.docs.length;
+  const weights = new Float64Array(size);
+  const zones = new Uint8Array(size);
+  let scratch: Int32Array = new Int32Array(64);
+  for (let i = 0; i < size; i++) {
+    const got = positionsInto(list, i, scratch);
+    if (got.length > scratch.length) scratch = got;
+    const frequency = list.freqs[i]!;
+    let weight = 0;
+    let zone = 0;
+    for (let p = 0; p < frequency; p++) {
+      const position = got[p]!;
+      weight += weightOf(position);
+      zone |= position < split ? 1 : 2;
+    }
+    weights[i] = weight;
+    zones[i] = zone;
+  }
+  return { docs: list.docs, weights, zones };
 }
 
 /**
