@@ -4,6 +4,7 @@ import type { DocumentText, IndexedDocument, PreparedIndexBatch, RelatedHit, Sea
 import { termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
 import { indexOf } from './list-ops.js';
+import { ensureListKernels } from './kernels/list-kernels.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
 import { SearchHelpers, type IndexView } from './search-helpers.js';
 import { buildSegment, normalizeFields, NS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
@@ -99,6 +100,8 @@ export class SegmentSearchIndex implements SearchIndex {
   readonly #helperMinEntries: number;
 
   constructor(db: Db, options: SegmentIndexOptions) {
+    // a build without the kernels fails here, at start, not at the first common phrase
+    ensureListKernels();
     this.#store = new SegmentStore(db, options.mergeFactor, options.cachedListBytes);
     this.#loadTexts = options.loadTexts;
     this.#cacheEntries = options.cacheEntries ?? 500;

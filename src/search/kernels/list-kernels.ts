@@ -69,7 +69,7 @@ function loadKernels(): ListKernels {
   return kernels;
 }
 
-/** Loads the module now (the server does at start), so a missing build fails before any query. */
+/** Loads the module now (every index does when it is made), so a missing build fails before any query. */
 export function ensureListKernels(): void {
   loadKernels();
 }
