@@ -1,7 +1,7 @@
 import { indexOf, intersectDocs, seek, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
 import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
-import { termDocsInSegment, termsInSegment, type ListSource, type TermDocs } from './segment-terms.js';
+import { termDocsInSegment, termsInSegment, unweighedTermDocs, type ListSource, type TermDocs } from './segment-terms.js';
 import type { TermPhrase } from './tokenize.js';
 
 /**
@@ -234,7 +234,7 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   // a search the text must still check scores every candidate: its weights are read at once
   const uncheckedMatches = search.exact ? undefined : termsInSegment(lists, segment, search.include);
   const included: TermDocs[] = uncheckedMatches?.map((t) => ({ head: t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
-  const excluded = termDocsInSegment(lists, segment, search.exclude);
+  const excluded = unweighedTermDocs(lists, segment, search.exclude);
   let united: Int32Array[] | undefined;
   const termDocs = () => (united ??= included.map((t) => unionDocs(t.head.docs, t.bodyDocs)));
   const { alive } = facts;
@@ -246,7 +246,7 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   if (search.tagId !== undefined && candidates.length > 0) candidates = intersectDocs(candidates, reader.list(segment, `${NS.facet}t${search.tagId}`, false)?.docs ?? new Int32Array(0));
   // only terms the index decides exclude here; the others are checked against the text later
   search.exclude.forEach((variants, j) => {
-    if (variants.every((phrase) => phrase.exact)) candidates = subtractDocs(candidates, unionDocs(excluded[j]!.head.docs, excluded[j]!.bodyDocs));
+    if (variants.every((phrase) => phrase.exact)) candidates = subtractDocs(candidates, unionDocs(excluded[j]!.headDocs, excluded[j]!.bodyDocs));
   });
   const empty = new Int32Array(0);
   if (!search.ranked) return { candidates, termLive: [], tiers: undefined, tierSizes: [0, 0, 0], newest: [empty, empty, empty], weights: undefined };
@@ -326,20 +326,24 @@ export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, r
   const counts = new Uint8Array(segment.span);
   const base = segment.base;
   const wordLive: number[] = [];
-  const holds = (doc: number, live: number) => {
-    const at = doc - base;
-    if (counts[at]! < 255) counts[at]!++;
-    return live + facts.alive[doc]!;
-  };
-  for (const { head, bodyDocs } of termDocsInSegment(lists, segment, related.words)) {
+  const liveness = facts.alive.subarray(base, base + segment.span);
+  // a count per document in a byte: a query (MAX_QUERY_LENGTH characters) has far fewer words
+  const words = related.words.slice(0, 255);
+  for (const { headDocs, bodyDocs } of unweighedTermDocs(lists, segment, words)) {
     // the body's documents, then the few title and tag matches it lacks: no united list of the two
     let live = 0;
-    for (let i = 0; i < bodyDocs.length; i++) live = holds(bodyDocs[i]!, live);
-    let at = 0;
-    for (let i = 0; i < head.docs.length; i++) {
-      const doc = head.docs[i]!;
-      at = seek(bodyDocs, doc, at);
-      if (bodyDocs[at] !== doc) live = holds(doc, live);
+    for (let i = 0; i < bodyDocs.length; i++) {
+      const at = bodyDocs[i]! - base;
+      counts[at]!++;
+      live += liveness[at]!;
+    }
+    let c = 0;
+    for (let i = 0; i < headDocs.length; i++) {
+      const doc = headDocs[i]!;
+      c = seek(bodyDocs, doc, c);
+      if (bodyDocs[c] === doc) continue;
+      counts[doc - base]!++;
+      live += liveness[doc - base]!;
     }
     wordLive.push(live);
   }
