@@ -446,6 +446,57 @@ export function unitedDocs(parts: Int32Array[]): Int32Array {
   return docs;
 }
 
+/**
+ * The union of `parts` (each ascending) with weights added and zones joined, as unionMatches
+ * folds it: marked in arrays over their span when they fill enough of it, else merged two by two.
+ * A prefix's title and tag matches are weighed expansion by expansion and united here, instead of
+ * uniting the expansions' positions first.
+ */
+export function unitedMatches(parts: PhraseMatches[]): PhraseMatches {
+  const present = parts.filter((part) => part.docs.length > 0);
+  if (present.length === 0) return { docs: new Int32Array(0), weights: new Float64Array(0), zones: new Uint8Array(0) };
+  if (present.length <= 2) return present.length === 1 ? present[0]! : unionMatches(present[0]!, present[1]!);
+  let first = Number.MAX_SAFE_INTEGER;
+  let last = -1;
+  let total = 0;
+  for (const { docs } of present) {
+    first = Math.min(first, docs[0]!);
+    last = Math.max(last, docs[docs.length - 1]!);
+    total += docs.length;
+  }
+  const span = last - first + 1;
+  if (total * DENSE_UNION_RATIO < span) {
+    let united = present;
+    while (united.length > 1) {
+      const next: PhraseMatches[] = [];
+      for (let i = 0; i < united.length; i += 2) next.push(i + 1 < united.length ? unionMatches(united[i]!, united[i + 1]!) : united[i]!);
+      united = next;
+    }
+    return united[0]!;
+  }
+  const weightAt = new Float64Array(span);
+  const zoneAt = new Uint8Array(span);
+  for (const part of present) {
+    for (let i = 0; i < part.docs.length; i++) {
+      const at = part.docs[i]! - first;
+      weightAt[at]! += part.weights[i]!;
+      zoneAt[at]! |= part.zones[i]!;
+    }
+  }
+  let count = 0;
+  for (let d = 0; d < span; d++) if (zoneAt[d]) count++;
+  const out = { docs: new Int32Array(count), weights: new Float64Array(count), zones: new Uint8Array(count) };
+  let n = 0;
+  for (let d = 0; d < span; d++) {
+    if (!zoneAt[d]) continue;
+    out.docs[n] = d + first;
+    out.weights[n] = weightAt[d]!;
+    out.zones[n] = zoneAt[d]!;
+    n++;
+  }
+  return out;
+}
+
 /** Sorted documents of either. */
 export function unionDocs(a: Int32Array, b: Int32Array): Int32Array {
   if (a.length === 0) return b;

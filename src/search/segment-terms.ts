@@ -1,6 +1,6 @@
 import { CharClass, classOf } from './chars.js';
 import { kernelPhraseDocs } from './kernels/list-kernels.js';
-import { countedMatches, listAmong, matchPhrase, phraseDocs, unionDocs, unionLists, unionMatches, unitedDocs, type PhraseMatches } from './list-ops.js';
+import { countedMatches, listAmong, matchPhrase, phraseDocs, unionDocs, unionLists, unionMatches, unitedDocs, unitedMatches, type PhraseMatches } from './list-ops.js';
 import { SKIP_INTERVAL, type EncodedList, type PostingList } from './postings.js';
 import { NS, TAG_BASE, WEIGHTS } from './segment-builder.js';
 import type { ListRef, SegmentInfo } from './segment-reader.js';
@@ -147,6 +147,8 @@ function phraseInSegment(source: ListSource, segment: SegmentInfo, field: 'head'
   const head = field === 'head';
   const found = phraseRefs(source, segment, head, phrase);
   if (!found) return EMPTY_MATCHES;
+  // a prefix's title and tag matches: each expansion weighed from its own list, then united
+  if (head && found.tokens === 1 && found.refs[0]!.length > 1) return unitedMatches(found.refs[0]!.map((ref) => matchPhrase([ref.decode()], TAG_BASE, headWeight)));
   const lists = narrowedLists(found.refs);
   if (!lists) return EMPTY_MATCHES;
   return head || found.tokens > 1 ? matchPhrase(lists, TAG_BASE, head ? headWeight : bodyWeight, found.offsets) : countedMatches(lists[0]!, WEIGHTS.body);

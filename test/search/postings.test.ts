@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kernelDecodeWithin, kernelPhraseDocs } from '../../src/search/kernels/list-kernels.js';
-import { matchPhrase, phraseDocs, unionLists, unitedDocs } from '../../src/search/list-ops.js';
+import { matchPhrase, phraseDocs, unionLists, unionMatches, unitedDocs, unitedMatches } from '../../src/search/list-ops.js';
 import { concatPostings, decodeDocs, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
@@ -106,6 +106,28 @@ describe('posting lists', () => {
         (parts) => {
           const expected = [...new Set(parts.flatMap((part) => Array.from(part)))].sort((a, b) => a - b);
           expect(Array.from(unitedDocs(parts))).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('unite weighed matches of any number of lists, sparse (merged) or dense (marked), as a fold of unionMatches', () => {
+    const matchesArb = (range: number) =>
+      fc.uniqueArray(fc.integer({ min: 0, max: range }), { maxLength: 200 }).chain((docs) =>
+        fc.tuple(fc.constant(Int32Array.from(docs.sort((a, b) => a - b))), fc.array(fc.integer({ min: 1, max: 30 }), { minLength: docs.length, maxLength: docs.length }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: docs.length, maxLength: docs.length })),
+      );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 10, max: 300 }), fc.integer({ min: 10_000, max: 1_000_000 })).chain((range) => fc.array(matchesArb(range), { maxLength: 8 })),
+        (raw) => {
+          const parts = raw.map(([docs, weights, zones]) => ({ docs, weights: Float64Array.from(weights), zones: Uint8Array.from(zones) }));
+          const empty = { docs: new Int32Array(0), weights: new Float64Array(0), zones: new Uint8Array(0) };
+          const folded = parts.reduce(unionMatches, empty);
+          const united = unitedMatches(parts);
+          expect(Array.from(united.docs)).toEqual(Array.from(folded.docs));
+          expect(Array.from(united.weights)).toEqual(Array.from(folded.weights));
+          expect(Array.from(united.zones)).toEqual(Array.from(folded.zones));
         },
       ),
       { numRuns: 500 },
