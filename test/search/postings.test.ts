@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kernelDecodeWithin, kernelPhraseDocs } from '../../src/search/kernels/list-kernels.js';
+import { kernelDecodeDocs, kernelDecodeWithin, kernelPhraseDocs } from '../../src/search/kernels/list-kernels.js';
 import { matchPhrase, phraseDocs, unionLists, unionMatches, unitedDocs, unitedMatches } from '../../src/search/list-ops.js';
-import { concatPostings, decodeDocs, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
+import { concatPostings, decodeDocs, decodeDocsOnly, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
 
@@ -46,6 +46,11 @@ describe('posting lists', () => {
         writer.countedPairs(Int32Array.from(entries.flatMap(([doc, positions]) => [doc, positions.length])), 0, entries.length);
         const counted = writer.result();
         expect(Array.from(decodeDocs(counted, base, false))).toEqual(entries.map(([doc]) => doc + base));
+        // and the kernel that reads long lists agrees with the JS on both
+        for (const [bytes, isPositional] of [[positional, true], [counted, false]] as const) {
+          const where = { ...readHeader(bytes), base, positional: isPositional, positionsStart: 0 };
+          expect(Array.from(kernelDecodeDocs(bytes, where)!)).toEqual(Array.from(decodeDocsOnly(bytes, where.docsStart, where.count, base, isPositional)));
+        }
       }),
       { numRuns: 300 },
     );

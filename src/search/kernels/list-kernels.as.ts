@@ -258,3 +258,20 @@ export function decodeWithin(
   }
   return n;
 }
+
+/**
+ * decodeDocs (postings.ts): the documents (plus `base`) of `count` entries of a documents block at
+ * `docs`, into `out`, stepping over each entry's frequency and (positional lists) positions length.
+ */
+export function decodeDocs(docs: usize, count: i32, base: i32, positional: bool, out: usize): void {
+  let p = docs;
+  let doc = base;
+  for (let i = 0; i < count; i++) {
+    const read = varintAt(p);
+    p += <usize>(read >> 32);
+    doc += <i32>read;
+    store<i32>(out + (<usize>i << 2), doc);
+    while (load<u8>(p++) >= 0x80);
+    if (positional) while (load<u8>(p++) >= 0x80);
+  }
+}

@@ -9,7 +9,7 @@ import type { DecodedEntries, EncodedList, EntriesAt, Skips } from '../postings.
  * - phraseDocs (list-ops.ts) over the lists as stored, for common body phrases: no list is
  *   decoded into arrays first. (Over lists decoded in JS and copied in, it took the densest
  *   phrases at 1M from 90-450 ms to 20-35 ms, copies included; decoding was then the larger part.)
- * - decodeWithin (postings.ts), for lists of a few thousand entries or more.
+ * - decodeWithin and decodeDocs (postings.ts), for lists of a few thousand entries or more.
  * The JS functions stay the references: they take what the kernels do not (united prefix lists,
  * short lists, rare phrases), and the tests hold each pair equal.
  */
@@ -46,6 +46,7 @@ interface ListKernels {
     outFreqs: number,
     outStarts: number,
   ): number;
+  decodeDocs(docs: number, count: number, base: number, positional: number, out: number): void;
 }
 
 let kernels: ListKernels | undefined;
@@ -167,4 +168,22 @@ export function kernelDecodeWithin(bytes: Uint8Array, where: EntriesAt, skips: S
   }
   const out = (at: number) => new Int32Array(memory.buffer, at, n).slice();
   return { docs: out(outDocs), freqs: out(outFreqs), offsets: positional ? out(outStarts) : undefined };
+}
+
+/** decodeDocs (postings.ts) in the kernel: the documents of a list's documents block. */
+export function kernelDecodeDocs(bytes: Uint8Array, where: EntriesAt): Int32Array | undefined {
+  const { count, docsStart, docsEnd } = where;
+  const outAt = align8(docsEnd - docsStart);
+  const needed = outAt + count * 4;
+  if (needed > KERNEL_MEMORY_BYTES) return undefined;
+  const { memory, decodeDocs } = loadKernels();
+  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+  new Uint8Array(memory.buffer).set(bytes.subarray(docsStart, docsEnd), 0);
+  try {
+    decodeDocs(0, count, where.base, where.positional ? 1 : 0, outAt);
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) return undefined;
+    throw error;
+  }
+  return new Int32Array(memory.buffer, outAt, count).slice();
 }
