@@ -420,7 +420,8 @@ export function decodeWithin(
   const { count, docsEnd } = header;
   // positions follow the documents, or (a long list) are in chunk rows of their own
   const split = positional && bytes.length === docsEnd && count > 0;
-  const where: EntriesAt = { ...header, base, positional, positionsStart: split ? 0 : docsEnd };
+  // a literal of one shape, not a spread: this runs for each of a prefix's hundreds of expansions
+  const where: EntriesAt = { count, docsStart: header.docsStart, docsEnd, base, positional, positionsStart: split ? 0 : docsEnd };
   const { docs, freqs, offsets } = (count >= KERNEL_MIN_ENTRIES && kernelDecodeWithin(bytes, where, skips, SKIP_INTERVAL, within)) || decodeEntries(bytes, where, skips, within);
   if (!offsets) return { docs, freqs };
   const list: PostingList = {
@@ -529,7 +530,7 @@ export function decodeEntries(bytes: Uint8Array, where: EntriesAt, skips: Skips 
 export function decodeDocs(bytes: Uint8Array, base: number, positional: boolean): Int32Array {
   const header = readHeader(bytes);
   if (header.count >= KERNEL_MIN_ENTRIES) {
-    const docs = kernelDecodeDocs(bytes, { ...header, base, positional, positionsStart: 0 });
+    const docs = kernelDecodeDocs(bytes, { count: header.count, docsStart: header.docsStart, docsEnd: header.docsEnd, base, positional, positionsStart: 0 });
     if (docs) return docs;
   }
   // (no object made per call here: a Latin prefix reads hundreds of tiny lists, and one made for
