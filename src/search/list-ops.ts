@@ -411,6 +411,31 @@ export function countedMatches(list: PostingList, weight: number): PhraseMatches
   return { docs: list.docs, weights, zones: new Uint8Array(list.docs.length).fill(2) };
 }
 
+/** Where ascending `parts` (none empty) lie, and whether they fill too little of it to mark. */
+function spanOf(parts: Int32Array[]): { first: number; span: number; sparse: boolean } {
+  let first = Number.MAX_SAFE_INTEGER;
+  let last = -1;
+  let total = 0;
+  for (const part of parts) {
+    first = Math.min(first, part[0]!);
+    last = Math.max(last, part[part.length - 1]!);
+    total += part.length;
+  }
+  const span = last - first + 1;
+  return { first, span, sparse: total * DENSE_UNION_RATIO < span };
+}
+
+/** `parts` united two by two, round after round (no part is merged more than log2(n) times). */
+function pairwise<T>(parts: T[], unite: (a: T, b: T) => T): T {
+  let united = parts;
+  while (united.length > 1) {
+    const next: T[] = [];
+    for (let i = 0; i < united.length; i += 2) next.push(i + 1 < united.length ? unite(united[i]!, united[i + 1]!) : united[i]!);
+    united = next;
+  }
+  return united[0]!;
+}
+
 /**
  * Sorted documents of any of `parts` (each ascending): marked in an array over their span when
  * they fill enough of it, else merged two by two.
@@ -418,24 +443,8 @@ export function countedMatches(list: PostingList, weight: number): PhraseMatches
 export function unitedDocs(parts: Int32Array[]): Int32Array {
   const present = parts.filter((part) => part.length > 0);
   if (present.length <= 2) return unionDocs(present[0] ?? new Int32Array(0), present[1] ?? new Int32Array(0));
-  let first = Number.MAX_SAFE_INTEGER;
-  let last = -1;
-  let total = 0;
-  for (const part of present) {
-    first = Math.min(first, part[0]!);
-    last = Math.max(last, part[part.length - 1]!);
-    total += part.length;
-  }
-  const span = last - first + 1;
-  if (total * DENSE_UNION_RATIO < span) {
-    let united = present;
-    while (united.length > 1) {
-      const next: Int32Array[] = [];
-      for (let i = 0; i < united.length; i += 2) next.push(i + 1 < united.length ? unionDocs(united[i]!, united[i + 1]!) : united[i]!);
-      united = next;
-    }
-    return united[0]!;
-  }
+  const { first, span, sparse } = spanOf(present);
+  if (sparse) return pairwise(present, unionDocs);
   const held = new Uint8Array(span);
   for (const part of present) for (let i = 0; i < part.length; i++) held[part[i]! - first] = 1;
   let count = 0;
@@ -456,24 +465,8 @@ export function unitedMatches(parts: PhraseMatches[]): PhraseMatches {
   const present = parts.filter((part) => part.docs.length > 0);
   if (present.length === 0) return { docs: new Int32Array(0), weights: new Float64Array(0), zones: new Uint8Array(0) };
   if (present.length <= 2) return present.length === 1 ? present[0]! : unionMatches(present[0]!, present[1]!);
-  let first = Number.MAX_SAFE_INTEGER;
-  let last = -1;
-  let total = 0;
-  for (const { docs } of present) {
-    first = Math.min(first, docs[0]!);
-    last = Math.max(last, docs[docs.length - 1]!);
-    total += docs.length;
-  }
-  const span = last - first + 1;
-  if (total * DENSE_UNION_RATIO < span) {
-    let united = present;
-    while (united.length > 1) {
-      const next: PhraseMatches[] = [];
-      for (let i = 0; i < united.length; i += 2) next.push(i + 1 < united.length ? unionMatches(united[i]!, united[i + 1]!) : united[i]!);
-      united = next;
-    }
-    return united[0]!;
-  }
+  const { first, span, sparse } = spanOf(present.map((part) => part.docs));
+  if (sparse) return pairwise(present, unionMatches);
   const weightAt = new Float64Array(span);
   const zoneAt = new Uint8Array(span);
   for (const part of present) {
