@@ -78,6 +78,21 @@ export function ensureListKernels(): void {
 const align8 = (n: number) => (n + 7) & ~7;
 
 /**
+ * Grows the module's memory to `bytes` if it is smaller; false when the host will not give it
+ * (memory.grow throws a RangeError): the caller leaves the work to the JS, the query goes on.
+ */
+function hasRoom(memory: WebAssembly.Memory, bytes: number): boolean {
+  if (memory.buffer.byteLength >= bytes) return true;
+  try {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+    return true;
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
+/**
  * The documents (plus `base`) where `lists` occur as a phrase, token j at offsets[j] (or j) from
  * the start, as phraseDocs (list-ops.ts) finds them in the same lists decoded; undefined when they
  * would take more than KERNEL_MEMORY_BYTES.
@@ -104,7 +119,7 @@ export function kernelPhraseDocs(lists: readonly EncodedList[], base: number, of
   if (needed > KERNEL_MEMORY_BYTES) return undefined;
 
   const { memory, phraseDocs } = loadKernels();
-  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+  if (!hasRoom(memory, needed)) return undefined;
   const words = new Int32Array(memory.buffer);
   const bytes = new Uint8Array(memory.buffer);
   lists.forEach((list, j) => {
@@ -152,7 +167,7 @@ export function kernelDecodeWithin(bytes: Uint8Array, where: EntriesAt, skips: S
   if (needed > KERNEL_MEMORY_BYTES) return undefined;
 
   const { memory, decodeWithin } = loadKernels();
-  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+  if (!hasRoom(memory, needed)) return undefined;
   const words = new Int32Array(memory.buffer);
   new Uint8Array(memory.buffer).set(bytes.subarray(docsStart, docsEnd), docsAt);
   if (within) words.set(within, withinAt >> 2);
@@ -177,7 +192,7 @@ export function kernelDecodeDocs(bytes: Uint8Array, where: EntriesAt): Int32Arra
   const needed = outAt + count * 4;
   if (needed > KERNEL_MEMORY_BYTES) return undefined;
   const { memory, decodeDocs } = loadKernels();
-  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+  if (!hasRoom(memory, needed)) return undefined;
   new Uint8Array(memory.buffer).set(bytes.subarray(docsStart, docsEnd), 0);
   try {
     decodeDocs(0, count, where.base, where.positional ? 1 : 0, outAt);
