@@ -119,14 +119,16 @@ interface Tiers {
   rest(): Int32Array;
 }
 
-function tiersOf(candidates: Int32Array, heads: PhraseMatches[]): Tiers {
+function tiersOf(candidates: Int32Array, terms: TermDocs[]): Tiers {
   let inHead = candidates;
-  for (const head of heads) inHead = intersectDocs(inHead, head.docs);
+  for (const term of terms) inHead = intersectDocs(inHead, term.headDocs);
+  // zones of the documents in every term's head only: a common word's whole head is not weighed
+  const heads = inHead.length > 0 ? terms.map((term) => term.headAmong(inHead)) : [];
   const title = new Int32Array(inHead.length);
   const tags = new Int32Array(inHead.length);
   let titled = 0;
   let tagged = 0;
-  // inHead is in every term's head list: one cursor per list walks it once (no searching)
+  // inHead is in every term's head matches: one cursor per list walks it once (no searching)
   const cursors = new Int32Array(heads.length);
   for (let i = 0; i < inHead.length; i++) {
     const doc = inHead[i]!;
@@ -207,9 +209,9 @@ function mergedCandidates(termDocs: Int32Array[], facts: DocumentFacts, category
 function markedCandidates(segment: SegmentInfo, included: TermDocs[], facts: DocumentFacts, categoryId: number | undefined): Int32Array {
   const { base, span } = segment;
   const held = new Uint8Array(span);
-  const bySize = [...included].sort((a, b) => a.head.docs.length + a.bodyDocs.length - (b.head.docs.length + b.bodyDocs.length));
-  bySize.forEach(({ head, bodyDocs }, j) => {
-    for (const docs of [bodyDocs, head.docs]) {
+  const bySize = [...included].sort((a, b) => a.headDocs.length + a.bodyDocs.length - (b.headDocs.length + b.bodyDocs.length));
+  bySize.forEach(({ headDocs, bodyDocs }, j) => {
+    for (const docs of [bodyDocs, headDocs]) {
       for (let i = 0; i < docs.length; i++) {
         const at = docs[i]! - base;
         if (held[at] === j) held[at] = j + 1;
@@ -218,7 +220,7 @@ function markedCandidates(segment: SegmentInfo, included: TermDocs[], facts: Doc
   });
   const all = bySize.length;
   const first = bySize[0]!;
-  const out = new Int32Array(Math.min(span, first.head.docs.length + first.bodyDocs.length));
+  const out = new Int32Array(Math.min(span, first.headDocs.length + first.bodyDocs.length));
   const { alive, category } = facts;
   let n = 0;
   for (let at = 0; at < span; at++) {
@@ -233,12 +235,13 @@ function markedCandidates(segment: SegmentInfo, included: TermDocs[], facts: Doc
 export function searchSegment(reader: PostingsReader, segment: SegmentInfo, search: SegmentSearch, facts: DocumentFacts, lists: ListSource = reader): SegmentSearchResult {
   // a search the text must still check scores every candidate: its weights are read at once
   const uncheckedMatches = search.exact ? undefined : termsInSegment(lists, segment, search.include);
-  const included: TermDocs[] = uncheckedMatches?.map((t) => ({ head: t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
+  const included: TermDocs[] =
+    uncheckedMatches?.map((t) => ({ headDocs: t.head.docs, headAmong: () => t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
   const excluded = unweighedTermDocs(lists, segment, search.exclude);
   let united: Int32Array[] | undefined;
-  const termDocs = () => (united ??= included.map((t) => unionDocs(t.head.docs, t.bodyDocs)));
+  const termDocs = () => (united ??= included.map((t) => unionDocs(t.headDocs, t.bodyDocs)));
   const { alive } = facts;
-  const entries = included.reduce((sum, t) => sum + t.head.docs.length + t.bodyDocs.length, 0);
+  const entries = included.reduce((sum, t) => sum + t.headDocs.length + t.bodyDocs.length, 0);
   let candidates =
     included.length >= 2 && included.length < 255 && entries * MARKED_CANDIDATES_RATIO >= segment.span
       ? markedCandidates(segment, included, facts, search.categoryId)
@@ -256,7 +259,7 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   let weights: Float64Array | undefined;
   if (scorable) {
     // a common phrase's occurrences are counted now, in these few candidates only
-    const weighted = included.map((t) => ({ head: t.head, body: t.bodyAmong(candidates) }));
+    const weighted = included.map((t) => ({ head: t.headAmong(candidates), body: t.bodyAmong(candidates) }));
     const k = weighted.length;
     weights = new Float64Array(candidates.length * k);
     for (let i = 0; i < candidates.length; i++) {
@@ -271,10 +274,7 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   }
   if (!search.exact) return { candidates, termLive, tiers: undefined, tierSizes: [0, 0, 0], newest: [empty, empty, empty], weights };
 
-  const members = tiersOf(
-    candidates,
-    included.map((t) => t.head),
-  );
+  const members = tiersOf(candidates, included);
   return {
     candidates,
     termLive,

@@ -103,6 +103,34 @@ describe('search engine: fixed cases from the semantics', () => {
     expect(hits.map((h) => h.tier)).toEqual([0, 1, 2, 2]);
   });
 
+  it('puts an article in a tier by where it holds every term: all in the title, all in the head, or not', () => {
+    load([
+      doc(1, '正文里讲 redis 和 集群', '', ['集群']),
+      doc(2, '只在正文：redis 集群'),
+      doc(3, '正文', 'Redis 集群 入门'),
+      doc(4, '正文', 'Redis 的用法', ['集群']),
+      doc(5, '正文也有 redis 集群', 'Redis 一则'),
+    ]);
+    const hits = index.search(parseQuery('redis 集群'), {}, 0, 10).hits;
+    expect(hits.find((h) => h.id === 3)?.tier).toBe(0);
+    expect(hits.find((h) => h.id === 4)?.tier).toBe(1);
+    expect(hits.filter((h) => h.tier === 2).map((h) => h.id).sort()).toEqual([1, 2, 5]);
+    expect(hits.map((h) => h.id).slice(0, 2)).toEqual([3, 4]);
+  });
+
+  // many candidates, a few in every term's head: the heads are weighed for those alone
+  it('finds the tiers of two common terms among many candidates', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => doc(i + 1, `容器 与 网络 第 ${i} 篇`, i % 700 === 0 ? '容器网络' : i % 500 === 0 ? '容器' : '', i % 500 === 0 ? ['网络'] : []));
+    load(many);
+    const page = index.search(parseQuery('容器 网络'), {}, 0, 20);
+    expect(page.total).toBe(3000);
+    const titled = many.filter((d) => d.title === '容器网络').map((d) => d.id);
+    const tagged = many.filter((d) => d.title === '容器' && d.tags.includes('网络')).map((d) => d.id);
+    expect(page.hits.filter((h) => h.tier === 0).map((h) => h.id).sort((a, b) => a - b)).toEqual(titled);
+    expect(page.hits.filter((h) => h.tier === 1).map((h) => h.id).sort((a, b) => a - b)).toEqual(tagged);
+    expect(page.hits.slice(0, titled.length + tagged.length).every((h) => h.tier < 2)).toBe(true);
+  });
+
   it('ranks large match sets by tier then recency, with an exact total and stable paging', () => {
     const many = Array.from({ length: FULL_RANK_LIMIT + 50 }, (_, i) => doc(i + 1, `第 ${i} 篇 容器 文章`, i % 500 === 0 ? '容器标题' : '普通标题'));
     load(many);
