@@ -5,6 +5,7 @@ import { matchPhrase, phraseDocs, unionLists, unionMatches, unitedDocs, unitedMa
 import { concatPostings, decodeDocs, decodeDocsOnly, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
+import { scanAtLeast } from '../../src/search/segment-query.js';
 
 /** A positional list of the given documents, each with positions. */
 function encode(entries: Array<[number, number[]]>): Uint8Array {
@@ -146,6 +147,23 @@ describe('posting lists', () => {
     expect(Array.from(matches.docs)).toEqual([1, 3]);
     expect(Array.from(matches.weights)).toEqual([10, 5]);
     expect(Array.from(matches.zones)).toEqual([1, 2]);
+  });
+});
+
+describe('related counts', () => {
+  it('scanAtLeast visits exactly the counts at or above the bound, in order, at any offset', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 127 }), { maxLength: 70 }), fc.integer({ min: 1, max: 127 }), fc.nat(5), (values, least, offset) => {
+        // a view that starts off a 4-byte boundary and ends inside a quad, as well as aligned ones
+        const counts = new Uint8Array(offset + values.length + 3).subarray(offset, offset + values.length);
+        counts.set(values);
+        const seen: Array<[number, number]> = [];
+        scanAtLeast(counts, least, (at, count) => seen.push([at, count]));
+        const expected = values.flatMap((count, at) => (count >= least ? [[at, count] as [number, number]] : []));
+        expect(seen).toEqual(expected);
+      }),
+      { numRuns: 1000, seed: 7 },
+    );
   });
 });
 
