@@ -1,6 +1,7 @@
 import { indexOf, intersectDocs, seek, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
 import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
+import { tallyWords } from './related-tally.js';
 import { termDocsInSegment, termsInSegment, unweighedTermDocs, type ListSource, type TermDocs } from './segment-terms.js';
 import type { TermPhrase } from './tokenize.js';
 
@@ -321,50 +322,37 @@ export function relatedCutoff(histogram: Int32Array, wanted: number): { best: nu
   return { best, cutoff, room };
 }
 
-/** Words a related search counts per document: a count must stay below 128 for scanAtLeast. */
-const MAX_COUNTED_WORDS = 127;
-
-/**
- * How many of the words each document of one segment holds, reduced to what a short list can use.
- * The per-level totals are kept while counting (`atLeast`), and the documents at or above the
- * cutoff are found four counts at a time: two passes over every document of the segment took a
- * third of a related query at 1M.
- */
+/** How many of the words each document of one segment holds, reduced to what a short list can use. */
 export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, related: SegmentRelated, facts: DocumentFacts, lists: ListSource = reader): SegmentRelatedResult {
-  const base = segment.base;
-  // whole 32-bit words, so that scanAtLeast can read the counts four at a time
-  const counts = new Uint8Array((segment.span + 3) & ~3);
-  const alive = facts.alive.subarray(base, base + segment.span);
-  const shown = shownIn(reader, segment, related, facts) ?? alive;
-  // atLeast[c]: documents that may be shown holding c words or more
-  const atLeast = new Int32Array(MAX_COUNTED_WORDS + 2);
-  const wordLive: number[] = [];
-  for (const { headDocs, bodyDocs } of unweighedTermDocs(lists, segment, related.words.slice(0, MAX_COUNTED_WORDS))) {
-    // the body's documents, then the few title and tag matches it lacks: no united list of the two
-    wordLive.push(countWord(bodyDocs, base, counts, alive, shown, atLeast) + countWord(subtractDocs(headDocs, bodyDocs), base, counts, alive, shown, atLeast));
-  }
-  const histogram = new Int32Array(256);
-  for (let c = 1; c <= MAX_COUNTED_WORDS; c++) histogram[c] = atLeast[c]! - atLeast[c + 1]!;
-  const { best, cutoff } = relatedCutoff(histogram, related.wanted);
+  const { base, span } = segment;
+  const alive = facts.alive.subarray(base, base + span);
+  const tally = tallyWords({
+    words: unweighedTermDocs(lists, segment, related.words),
+    base,
+    span,
+    alive,
+    shown: shownIn(reader, segment, related, facts) ?? alive,
+    cutoffOf: (histogram) => relatedCutoff(histogram, related.wanted).cutoff,
+  });
+  const { cutoff, histogram } = tally;
   const above: number[] = [];
   const aboveCounts: number[] = [];
-  const level = new Int32Array(best === 0 ? 0 : histogram[cutoff]!);
+  const level = new Int32Array(histogram[cutoff]!);
   let atLevel = 0;
-  if (best > 0) {
-    scanAtLeast(counts, cutoff, (at, c) => {
-      if (c > cutoff) {
-        above.push(base + at);
-        aboveCounts.push(c);
-      } else level[atLevel++] = base + at;
-    });
-  }
+  tally.at.forEach((at, i) => {
+    const c = tally.counts[i]!;
+    if (c > cutoff) {
+      above.push(base + at);
+      aboveCounts.push(c);
+    } else level[atLevel++] = base + at;
+  });
   return {
     histogram,
     cutoff,
     above: Int32Array.from(above),
     aboveCounts: Uint8Array.from(aboveCounts),
     atCutoff: newestOf(level, related.wanted, newerIn(facts)),
-    wordLive,
+    wordLive: tally.wordLive,
   };
 }
 
@@ -389,35 +377,4 @@ function shownIn(reader: PostingsReader, segment: SegmentInfo, related: SegmentR
     shown.fill(0, next);
   }
   return shown;
-}
-
-/**
- * Adds one word's documents to their counts (only those that may be shown) and to `atLeast`;
- * returns how many of them are alive, for the word's IDF.
- */
-function countWord(docs: Int32Array, base: number, counts: Uint8Array, alive: Uint8Array, shown: Uint8Array, atLeast: Int32Array): number {
-  let live = 0;
-  for (let i = 0; i < docs.length; i++) {
-    const at = docs[i]! - base;
-    const counted = shown[at]!;
-    const c = counts[at]!;
-    counts[at] = c + counted;
-    atLeast[c + 1]! += counted;
-    live += alive[at]!;
-  }
-  return live;
-}
-
-/** Calls `visit` with each document (from 0) whose count is `least` or more, in order. */
-export function scanAtLeast(counts: Uint8Array, least: number, visit: (at: number, count: number) => void): void {
-  const quads = counts.byteOffset % 4 === 0 ? new Uint32Array(counts.buffer, counts.byteOffset, counts.length >> 2) : new Uint32Array(0);
-  // counts are below 128: adding 128 - least to each byte sets its top bit exactly when the count
-  // is `least` or more, with no carry into the next byte
-  const raise = (128 - least) * 0x01010101;
-  for (let q = 0; q < quads.length; q++) {
-    const quad = quads[q]!;
-    if (quad === 0 || ((quad + raise) & 0x80808080) === 0) continue;
-    for (let at = q << 2, end = at + 4; at < end; at++) if (counts[at]! >= least) visit(at, counts[at]!);
-  }
-  for (let at = quads.length << 2; at < counts.length; at++) if (counts[at]! >= least) visit(at, counts[at]!);
 }

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kernelDecodeDocs, kernelDecodeWithin, kernelPhraseDocs } from '../../src/search/kernels/list-kernels.js';
+import { kernelDecodeDocs, kernelDecodeWithin, kernelPhraseDocs, kernelTallyWords } from '../../src/search/kernels/list-kernels.js';
 import { matchPhrase, phraseDocs, unionLists, unionMatches, unitedDocs, unitedMatches } from '../../src/search/list-ops.js';
 import { concatPostings, decodeDocs, decodeDocsOnly, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
-import { scanAtLeast } from '../../src/search/segment-query.js';
+import { MAX_TALLIED_WORDS, tallyWords, tallyWordsInJs, type TallyInput } from '../../src/search/related-tally.js';
+import { relatedCutoff } from '../../src/search/segment-query.js';
 
 /** A positional list of the given documents, each with positions. */
 function encode(entries: Array<[number, number[]]>): Uint8Array {
@@ -151,19 +152,57 @@ describe('posting lists', () => {
 });
 
 describe('related counts', () => {
-  it('scanAtLeast visits exactly the counts at or above the bound, in order, at any offset', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 127 }), { maxLength: 70 }), fc.integer({ min: 1, max: 127 }), fc.nat(5), (values, least, offset) => {
-        // a view that starts off a 4-byte boundary and ends inside a quad, as well as aligned ones
-        const counts = new Uint8Array(offset + values.length + 3).subarray(offset, offset + values.length);
-        counts.set(values);
-        const seen: Array<[number, number]> = [];
-        scanAtLeast(counts, least, (at, count) => seen.push([at, count]));
-        const expected = values.flatMap((count, at) => (count >= least ? [[at, count] as [number, number]] : []));
-        expect(seen).toEqual(expected);
+  const sortedDocs = (base: number, span: number) => fc.uniqueArray(fc.nat(Math.max(0, span - 1)), { maxLength: span }).map((ats) => Int32Array.from(ats.sort((a, b) => a - b), (at) => base + at));
+  const tallyInput = fc
+    .record({ base: fc.nat(1000), span: fc.integer({ min: 0, max: 300 }), wanted: fc.integer({ min: 1, max: 40 }), filtered: fc.boolean() })
+    .chain(({ base, span, wanted, filtered }) =>
+      fc.record({
+        words: fc.array(fc.record({ headDocs: sortedDocs(base, span), bodyDocs: sortedDocs(base, span) }), { minLength: 1, maxLength: 10 }),
+        alive: fc.uint8Array({ min: 0, max: 1, minLength: span, maxLength: span }),
+        hidden: fc.uint8Array({ min: 0, max: 1, minLength: span, maxLength: span }),
+        base: fc.constant(base),
+        span: fc.constant(span),
+        wanted: fc.constant(wanted),
+        filtered: fc.constant(filtered),
       }),
-      { numRuns: 1000, seed: 7 },
     );
+  type Generated = { words: Array<{ headDocs: Int32Array; bodyDocs: Int32Array }>; alive: Uint8Array; hidden: Uint8Array; base: number; span: number; wanted: number; filtered: boolean };
+  const inputOf = ({ words, alive, hidden, base, span, wanted, filtered }: Generated): TallyInput => ({
+    words,
+    base,
+    span,
+    alive,
+    shown: filtered ? alive.map((a: number, i: number) => a & (1 - hidden[i]!)) : alive,
+    cutoffOf: (histogram) => relatedCutoff(histogram, wanted).cutoff,
+  });
+
+  it('count in the kernel exactly as in JS, filtered or not', () => {
+    fc.assert(
+      fc.property(tallyInput, (generated) => {
+        const input = inputOf(generated);
+        const kernel = kernelTallyWords(input);
+        expect(kernel).toBeDefined();
+        expect(kernel).toEqual(tallyWordsInJs(input));
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+
+  it('count what a plain scan counts, up to the bound of 127 words', () => {
+    const span = 37;
+    const base = 5;
+    const alive = Uint8Array.from({ length: span }, (_, at) => (at % 7 === 3 ? 0 : 1));
+    // document `at` holds words 0..at*4 (more than the bound for the last ones), some also in the head
+    const words = Array.from({ length: 140 }, (_, w) => {
+      const holders = Array.from({ length: span }, (_, at) => at).filter((at) => w <= at * 4);
+      return { bodyDocs: Int32Array.from(holders.filter((at) => at % 2 === 0), (at) => base + at), headDocs: Int32Array.from(holders.filter((at) => at % 2 === 1 || at % 3 === 0), (at) => base + at) };
+    });
+    const expected = Array.from({ length: span }, (_, at) => (alive[at] ? Math.min(at * 4 + 1, MAX_TALLIED_WORDS) : 0));
+    const tally = tallyWords({ words, base, span, alive, shown: alive, cutoffOf: () => 1 });
+    expect(Array.from(tally.at)).toEqual(expected.flatMap((count, at) => (count > 0 ? [at] : [])));
+    expect(Array.from(tally.counts)).toEqual(expected.filter((count) => count > 0));
+    expect(tally).toEqual(tallyWordsInJs({ words: words.slice(0, MAX_TALLIED_WORDS), base, span, alive, shown: alive, cutoffOf: () => 1 }));
+    for (let c = 1; c <= MAX_TALLIED_WORDS; c++) expect(tally.histogram[c]).toBe(expected.filter((count) => count === c).length);
   });
 });
 

@@ -275,3 +275,87 @@ export function decodeDocs(docs: usize, count: i32, base: i32, positional: bool,
     if (positional) while (load<u8>(p++) >= 0x80);
   }
 }
+
+// Related results count, per document of a segment, how many of the query's words it holds
+// (relatedTally in related-tally.ts is the reference): a byte per document at `counts`, a byte per
+// document at `shown` (1 where the document may be shown) and at `alive` (1 where it is live).
+
+/**
+ * Counts one word's documents (plus `base`) at `docs`: each shown one gets one more; returns how
+ * many are alive, for the word's IDF.
+ */
+export function countDocs(docs: usize, n: i32, base: i32, counts: usize, shown: usize, alive: usize): i32 {
+  let live = 0;
+  for (let i = 0; i < n; i++) {
+    const at = <usize>(item(<i32>docs, i) - base);
+    store<u8>(counts + at, load<u8>(counts + at) + load<u8>(shown + at));
+    live += <i32>load<u8>(alive + at);
+  }
+  return live;
+}
+
+/** countDocs for the documents at `head` that are not among the `bodyCount` at `body` (both sorted). */
+export function countExtraDocs(head: usize, headCount: i32, body: usize, bodyCount: i32, base: i32, counts: usize, shown: usize, alive: usize): i32 {
+  let live = 0;
+  let j = 0;
+  for (let i = 0; i < headCount; i++) {
+    const doc = item(<i32>head, i);
+    j = gallop(body, bodyCount, doc, j);
+    if (j < bodyCount && item(<i32>body, j) == doc) continue;
+    const at = <usize>(doc - base);
+    store<u8>(counts + at, load<u8>(counts + at) + load<u8>(shown + at));
+    live += <i32>load<u8>(alive + at);
+  }
+  return live;
+}
+
+/** histogram[c] (i32) = how many of the `span` counts are c, for c below 128 (a count's bound). */
+export function countLevels(counts: usize, span: i32, histogram: usize): void {
+  memory.fill(histogram, 0, 4 * 128 * 4);
+  // four histograms side by side: neighbouring counts are often equal, and one histogram would
+  // make each increment wait for the one before
+  let at = 0;
+  for (; at + 8 <= span; at += 8) {
+    const eight = load<u64>(counts + <usize>at);
+    if (eight == 0) continue;
+    for (let b = 0; b < 8; b++) {
+      const c = <usize>((eight >> (<u64>b << 3)) & 0xff);
+      const slot = histogram + ((<usize>(b & 3) << 9) | (c << 2));
+      store<i32>(slot, load<i32>(slot) + 1);
+    }
+  }
+  for (; at < span; at++) {
+    const slot = histogram + (<usize>load<u8>(counts + <usize>at) << 2);
+    store<i32>(slot, load<i32>(slot) + 1);
+  }
+  for (let c = 0; c < 128; c++) {
+    const sum = load<i32>(histogram + (<usize>c << 2)) + load<i32>(histogram + 512 + (<usize>c << 2)) + load<i32>(histogram + 1024 + (<usize>c << 2)) + load<i32>(histogram + 1536 + (<usize>c << 2));
+    store<i32>(histogram + (<usize>c << 2), sum);
+  }
+}
+
+/** Writes to `out` (i32) where the `span` counts are `least` or more, in order; returns how many. */
+export function countsAtLeast(counts: usize, span: i32, least: i32, out: usize): i32 {
+  // counts are below 128: adding 128 - least to each byte sets its top bit exactly when the count
+  // is `least` or more, with no carry into the next byte
+  const raise = <u64>(128 - least) * 0x0101010101010101;
+  let n = 0;
+  let at = 0;
+  for (; at + 8 <= span; at += 8) {
+    const eight = load<u64>(counts + <usize>at);
+    if (eight == 0 || ((eight + raise) & 0x8080808080808080) == 0) continue;
+    for (let b = 0; b < 8; b++) {
+      if (<i32>load<u8>(counts + <usize>(at + b)) >= least) {
+        store<i32>(out + (<usize>n << 2), at + b);
+        n++;
+      }
+    }
+  }
+  for (; at < span; at++) {
+    if (<i32>load<u8>(counts + <usize>at) >= least) {
+      store<i32>(out + (<usize>n << 2), at);
+      n++;
+    }
+  }
+  return n;
+}

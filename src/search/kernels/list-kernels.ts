@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../paths.js';
 import type { DecodedEntries, EncodedList, EntriesAt, Skips } from '../postings.js';
+import type { Tally, TallyInput } from '../related-tally.js';
 
 /**
  * Two loops of phrase queries in WebAssembly (list-kernels.as.ts), each over data copied into the
@@ -9,7 +10,10 @@ import type { DecodedEntries, EncodedList, EntriesAt, Skips } from '../postings.
  * - phraseDocs (list-ops.ts) over the lists as stored, for common body phrases: no list is
  *   decoded into arrays first. (Over lists decoded in JS and copied in, it took the densest
  *   phrases at 1M from 90-450 ms to 20-35 ms, copies included; decoding was then the larger part.)
- * - decodeWithin and decodeDocs (postings.ts), for lists of a few thousand entries or more.
+ * - decodeWithin and decodeDocs (postings.ts), for lists of a few thousand entries or more;
+ * - the counting of related results (related-tally.ts): at 1M, the JS loops took 3.9-8.5 ns per
+ *   document of a word's list, these 1.7-4.
+ 
  * The JS functions stay the references: they take what the kernels do not (united prefix lists,
  * short lists, rare phrases), and the tests hold each pair equal.
  */
@@ -47,6 +51,10 @@ interface ListKernels {
     outStarts: number,
   ): number;
   decodeDocs(docs: number, count: number, base: number, positional: number, out: number): void;
+  countDocs(docs: number, n: number, base: number, counts: number, shown: number, alive: number): number;
+  countExtraDocs(head: number, headCount: number, body: number, bodyCount: number, base: number, counts: number, shown: number, alive: number): number;
+  countLevels(counts: number, span: number, histogram: number): void;
+  countsAtLeast(counts: number, span: number, least: number, out: number): number;
 }
 
 let kernels: ListKernels | undefined;
@@ -201,4 +209,52 @@ export function kernelDecodeDocs(bytes: Uint8Array, where: EntriesAt): Int32Arra
     throw error;
   }
   return new Int32Array(memory.buffer, outAt, count).slice();
+}
+
+/**
+ * tallyWords (related-tally.ts) in the kernel; undefined when it would take too much memory.
+ * The counts never leave the module: only the histogram and the documents at the cutoff do.
+ */
+export function kernelTallyWords({ words, base, span, alive, shown, cutoffOf }: TallyInput): Tally | undefined {
+  let longest = 0;
+  for (const { headDocs, bodyDocs } of words) longest = Math.max(longest, headDocs.length, bodyDocs.length);
+  const countsAt = 0;
+  const shownAt = align8(span);
+  const aliveAt = shown === alive ? shownAt : align8(shownAt + span);
+  const histogramAt = align8(aliveAt + span);
+  const bodyAt = histogramAt + 4 * 128 * 4;
+  const headAt = bodyAt + longest * 4;
+  const outAt = headAt + longest * 4;
+  const needed = Math.max(outAt, bodyAt + span * 4);
+  if (needed > KERNEL_MEMORY_BYTES) return undefined;
+
+  const { memory, countDocs, countExtraDocs, countLevels, countsAtLeast } = loadKernels();
+  if (!hasRoom(memory, needed)) return undefined;
+  const bytes = new Uint8Array(memory.buffer);
+  const words32 = new Int32Array(memory.buffer);
+  bytes.fill(0, countsAt, countsAt + span);
+  bytes.set(shown.subarray(0, span), shownAt);
+  if (aliveAt !== shownAt) bytes.set(alive.subarray(0, span), aliveAt);
+  try {
+    const wordLive = words.map(({ headDocs, bodyDocs }) => {
+      words32.set(bodyDocs, bodyAt >> 2);
+      let live = countDocs(bodyAt, bodyDocs.length, base, countsAt, shownAt, aliveAt);
+      if (headDocs.length > 0) {
+        words32.set(headDocs, headAt >> 2);
+        live += countExtraDocs(headAt, headDocs.length, bodyAt, bodyDocs.length, base, countsAt, shownAt, aliveAt);
+      }
+      return live;
+    });
+    countLevels(countsAt, span, histogramAt);
+    const histogram = new Int32Array(256);
+    histogram.set(words32.subarray((histogramAt >> 2) + 1, (histogramAt >> 2) + 128), 1);
+    const cutoff = cutoffOf(histogram);
+    // the output overwrites the lists, which are done with
+    const n = cutoff > 0 ? countsAtLeast(countsAt, span, cutoff, bodyAt) : 0;
+    const at = words32.slice(bodyAt >> 2, (bodyAt >> 2) + n);
+    return { histogram, wordLive, cutoff, at, counts: Uint8Array.from(at, (i) => bytes[countsAt + i]!) };
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) return undefined;
+    throw error;
+  }
 }
