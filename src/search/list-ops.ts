@@ -1,3 +1,4 @@
+import { kernelMarkedUnion, kernelMergedUnion, type KeptDocs } from './kernels/list-kernels.js';
 import { anyFollowed, EMPTY_LIST, keepFollowed, positionsInto, type PostingList } from './postings.js';
 
 /**
@@ -40,6 +41,8 @@ type UnitedPositions = (i: number, into: Int32Array) => Int32Array;
 
 /** Lists whose entries add up to at least 1/DENSE_UNION_RATIO of the documents they span are united densely. */
 const DENSE_UNION_RATIO = 4;
+/** Unions of this many entries or more go to the kernels (list-kernels.ts): shorter ones cost more to copy than they save. */
+const KERNEL_UNION_ENTRIES = 2048;
 
 /**
  * The union when one list holds nearly every entry (a prefix's word and its many rare extensions):
@@ -412,7 +415,7 @@ export function countedMatches(list: PostingList, weight: number): PhraseMatches
 }
 
 /** Where ascending `parts` (none empty) lie, and whether they fill too little of it to mark. */
-function spanOf(parts: Int32Array[]): { first: number; span: number; sparse: boolean } {
+function spanOf(parts: Int32Array[]): { first: number; span: number; sparse: boolean; total: number } {
   let first = Number.MAX_SAFE_INTEGER;
   let last = -1;
   let total = 0;
@@ -422,7 +425,7 @@ function spanOf(parts: Int32Array[]): { first: number; span: number; sparse: boo
     total += part.length;
   }
   const span = last - first + 1;
-  return { first, span, sparse: total * DENSE_UNION_RATIO < span };
+  return { first, span, sparse: total * DENSE_UNION_RATIO < span, total };
 }
 
 /** `parts` united two by two, round after round (no part is merged more than log2(n) times). */
@@ -443,8 +446,13 @@ function pairwise<T>(parts: T[], unite: (a: T, b: T) => T): T {
 export function unitedDocs(parts: Int32Array[]): Int32Array {
   const present = parts.filter((part) => part.length > 0);
   if (present.length <= 2) return unionDocs(present[0] ?? new Int32Array(0), present[1] ?? new Int32Array(0));
-  const { first, span, sparse } = spanOf(present);
+  const { first, span, sparse, total } = spanOf(present);
   if (sparse) return pairwise(present, unionDocs);
+  return (total >= KERNEL_UNION_ENTRIES && kernelMarkedUnion(present, first, span)) || markedUnion(present, first, span);
+}
+
+/** unitedDocs in JS for parts that fill enough of their span: the reference of kernelMarkedUnion. */
+export function markedUnion(present: Int32Array[], first: number, span: number): Int32Array {
   const held = new Uint8Array(span);
   for (const part of present) for (let i = 0; i < part.length; i++) held[part[i]! - first] = 1;
   let count = 0;
@@ -492,6 +500,36 @@ export function unitedMatches(parts: PhraseMatches[]): PhraseMatches {
 
 /** Sorted documents of either. */
 export function unionDocs(a: Int32Array, b: Int32Array): Int32Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  return (a.length + b.length >= KERNEL_UNION_ENTRIES && kernelMergedUnion(a, b)) || unionDocsInJs(a, b);
+}
+
+/**
+ * The live documents of `a` or `b` (both ascending): `alive` has a byte per document, 0 for one
+ * removed. A one-term query's candidates.
+ */
+export function liveUnionDocs(a: Int32Array, b: Int32Array, alive: Uint8Array): Int32Array {
+  if (a.length + b.length >= KERNEL_UNION_ENTRIES) {
+    const first = Math.min(a[0] ?? Infinity, b[0] ?? Infinity);
+    const last = Math.max(a[a.length - 1] ?? -1, b[b.length - 1] ?? -1);
+    const live = kernelMergedUnion(a, b, { first, bytes: alive.subarray(first, last + 1) });
+    if (live) return live;
+  }
+  return liveUnionDocsInJs(a, b, alive);
+}
+
+/** liveUnionDocs in JS: the reference of kernelMergedUnion with kept documents. */
+export function liveUnionDocsInJs(a: Int32Array, b: Int32Array, alive: Uint8Array): Int32Array {
+  const united = unionDocsInJs(a, b);
+  const live = new Int32Array(united.length);
+  let n = 0;
+  for (let i = 0; i < united.length; i++) if (alive[united[i]!]) live[n++] = united[i]!;
+  return live.subarray(0, n);
+}
+
+/** unionDocs in JS: the reference of kernelMergedUnion, and the union of short lists. */
+export function unionDocsInJs(a: Int32Array, b: Int32Array): Int32Array {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
   const out = new Int32Array(a.length + b.length);

@@ -1,4 +1,4 @@
-import { indexOf, intersectDocs, seek, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
+import { indexOf, intersectDocs, liveUnionDocs, seek, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
 import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
 import { tallyWords } from './related-tally.js';
@@ -246,7 +246,9 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
   let candidates =
     included.length >= 2 && included.length < 255 && entries * MARKED_CANDIDATES_RATIO >= segment.span
       ? markedCandidates(segment, included, facts, search.categoryId)
-      : mergedCandidates(termDocs(), facts, search.categoryId);
+      : included.length === 1 && search.categoryId === undefined
+        ? liveUnionDocs(included[0]!.headDocs, included[0]!.bodyDocs, alive)
+        : mergedCandidates(termDocs(), facts, search.categoryId);
   if (search.tagId !== undefined && candidates.length > 0) candidates = intersectDocs(candidates, reader.list(segment, `${NS.facet}t${search.tagId}`, false)?.docs ?? new Int32Array(0));
   // only terms the index decides exclude here; the others are checked against the text later
   search.exclude.forEach((variants, j) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kernelDecodeDocs, kernelDecodeWithin, kernelPhraseDocs, kernelTallyWords } from '../../src/search/kernels/list-kernels.js';
-import { matchPhrase, phraseDocs, unionLists, unionMatches, unitedDocs, unitedMatches } from '../../src/search/list-ops.js';
+import { kernelDecodeDocs, kernelDecodeWithin, kernelMarkedUnion, kernelMergedUnion, kernelPhraseDocs, kernelTallyWords } from '../../src/search/kernels/list-kernels.js';
+import { liveUnionDocs, liveUnionDocsInJs, markedUnion, matchPhrase, phraseDocs, unionDocs, unionDocsInJs, unionLists, unionMatches, unitedDocs, unitedMatches } from '../../src/search/list-ops.js';
 import { concatPostings, decodeDocs, decodeDocsOnly, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
@@ -116,6 +116,38 @@ describe('posting lists', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('unite documents in the kernels exactly as in JS, keeping only the live ones when asked', () => {
+    const docsArb = (range: number) => fc.uniqueArray(fc.integer({ min: 0, max: range }), { maxLength: 3000 }).map((docs) => Int32Array.from(docs.sort((a, b) => a - b)));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 100, max: 5000 }), fc.integer({ min: 10_000, max: 200_000 })).chain((range) =>
+          fc.tuple(fc.array(docsArb(range), { minLength: 1, maxLength: 6 }), fc.uint8Array({ min: 0, max: 1, minLength: range + 1, maxLength: range + 1 })),
+        ),
+        ([parts, alive]) => {
+          const all = [...new Set(parts.flatMap((part) => Array.from(part)))].sort((a, b) => a - b);
+          const present = parts.filter((part) => part.length > 0);
+          if (present.length > 0) {
+            const first = Math.min(...present.map((part) => part[0]!));
+            const span = Math.max(...present.map((part) => part[part.length - 1]!)) - first + 1;
+            expect(Array.from(kernelMarkedUnion(present, first, span)!)).toEqual(all);
+            expect(Array.from(markedUnion(present, first, span))).toEqual(all);
+            expect(Array.from(kernelMarkedUnion(present, first, span, alive.subarray(first))!)).toEqual(all.filter((doc) => alive[doc]));
+          }
+          const [a, b = new Int32Array(0)] = parts;
+          const both = [...new Set([...a!, ...b])].sort((x, y) => x - y);
+          expect(Array.from(kernelMergedUnion(a!, b)!)).toEqual(both);
+          expect(Array.from(unionDocsInJs(a!, b))).toEqual(both);
+          expect(Array.from(unionDocs(a!, b))).toEqual(both);
+          const live = both.filter((doc) => alive[doc]);
+          expect(Array.from(kernelMergedUnion(a!, b, { first: 0, bytes: alive })!)).toEqual(live);
+          expect(Array.from(liveUnionDocsInJs(a!, b, alive))).toEqual(live);
+          expect(Array.from(liveUnionDocs(a!, b, alive))).toEqual(live);
+        },
+      ),
+      { numRuns: 300, seed: 5 },
     );
   });
 

@@ -359,3 +359,57 @@ export function countsAtLeast(counts: usize, span: i32, least: i32, out: usize):
   }
   return n;
 }
+
+// Unions (list-ops.ts unitedDocs and unionDocs are the references).
+
+/** Marks the `n` documents at `docs` (minus `first`) with 1 in the bytes at `marks`. */
+export function markDocs(docs: usize, n: i32, first: i32, marks: usize): void {
+  for (let i = 0; i < n; i++) store<u8>(marks + <usize>(item(<i32>docs, i) - first), 1);
+}
+
+/**
+ * Writes to `out` the documents (plus `first`) marked among the `span` bytes at `marks`, in
+ * order, keeping only those whose byte at `keep` is not 0 if `filtered`; returns how many.
+ */
+export function markedDocs(marks: usize, span: i32, first: i32, keep: usize, filtered: bool, out: usize): i32 {
+  let n = 0;
+  let at = 0;
+  for (; at + 8 <= span; at += 8) {
+    if (load<u64>(marks + <usize>at) == 0) continue;
+    for (let b = at; b < at + 8; b++) {
+      if (load<u8>(marks + <usize>b) != 0 && (!filtered || load<u8>(keep + <usize>b) != 0)) {
+        store<i32>(out + (<usize>n << 2), b + first);
+        n++;
+      }
+    }
+  }
+  for (; at < span; at++) {
+    if (load<u8>(marks + <usize>at) != 0 && (!filtered || load<u8>(keep + <usize>at) != 0)) {
+      store<i32>(out + (<usize>n << 2), at + first);
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * Writes to `out` the documents of `a` or `b` (both ascending), in order, keeping only those whose
+ * byte at keep + (document - first) is not 0 if `filtered`; returns how many.
+ */
+export function mergeDocs(a: usize, aCount: i32, b: usize, bCount: i32, first: i32, keep: usize, filtered: bool, out: usize): i32 {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < aCount || j < bCount) {
+    const x = i < aCount ? item(<i32>a, i) : i32.MAX_VALUE;
+    const y = j < bCount ? item(<i32>b, j) : i32.MAX_VALUE;
+    const doc = x < y ? x : y;
+    if (x == doc) i++;
+    if (y == doc) j++;
+    if (!filtered || load<u8>(keep + <usize>(doc - first)) != 0) {
+      store<i32>(out + (<usize>n << 2), doc);
+      n++;
+    }
+  }
+  return n;
+}

@@ -12,7 +12,9 @@ import type { Tally, TallyInput } from '../related-tally.js';
  *   phrases at 1M from 90-450 ms to 20-35 ms, copies included; decoding was then the larger part.)
  * - decodeWithin and decodeDocs (postings.ts), for lists of a few thousand entries or more;
  * - the counting of related results (related-tally.ts): at 1M, the JS loops took 3.9-8.5 ns per
- *   document of a word's list, these 1.7-4.
+ *   document of a word's list, these 1.7-4;
+ * - the unions of long lists (unitedDocs, unionDocs in list-ops.ts), optionally keeping only the
+ *   live documents, as a query's candidates.
  
  * The JS functions stay the references: they take what the kernels do not (united prefix lists,
  * short lists, rare phrases), and the tests hold each pair equal.
@@ -55,6 +57,9 @@ interface ListKernels {
   countExtraDocs(head: number, headCount: number, body: number, bodyCount: number, base: number, counts: number, shown: number, alive: number): number;
   countLevels(counts: number, span: number, histogram: number): void;
   countsAtLeast(counts: number, span: number, least: number, out: number): number;
+  markDocs(docs: number, n: number, first: number, marks: number): void;
+  markedDocs(marks: number, span: number, first: number, keep: number, filtered: number, out: number): number;
+  mergeDocs(a: number, aCount: number, b: number, bCount: number, first: number, keep: number, filtered: number, out: number): number;
 }
 
 let kernels: ListKernels | undefined;
@@ -253,6 +258,72 @@ export function kernelTallyWords({ words, base, span, alive, shown, cutoffOf }: 
     const n = cutoff > 0 ? countsAtLeast(countsAt, span, cutoff, bodyAt) : 0;
     const at = words32.slice(bodyAt >> 2, (bodyAt >> 2) + n);
     return { histogram, wordLive, cutoff, at, counts: Uint8Array.from(at, (i) => bytes[countsAt + i]!) };
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Which documents from `first` to keep: a byte each, 0 to leave one out (a query's candidates
+ * are its live documents).
+ */
+export interface KeptDocs {
+  first: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * The documents of any of `parts` (ascending, between first and first + span - 1), marked in a
+ * byte per document and read back in order, those `keep` leaves out left out; undefined when it
+ * would take too much memory.
+ */
+export function kernelMarkedUnion(parts: readonly Int32Array[], first: number, span: number, keep?: Uint8Array): Int32Array | undefined {
+  let longest = 0;
+  for (const part of parts) longest = Math.max(longest, part.length);
+  const marksAt = 0;
+  const keepAt = align8(span);
+  const partAt = keep ? align8(keepAt + span) : keepAt;
+  const outAt = partAt;
+  const needed = partAt + Math.max(longest, span) * 4;
+  if (needed > KERNEL_MEMORY_BYTES) return undefined;
+  const { memory, markDocs, markedDocs } = loadKernels();
+  if (!hasRoom(memory, needed)) return undefined;
+  const bytes = new Uint8Array(memory.buffer);
+  const words = new Int32Array(memory.buffer);
+  bytes.fill(0, marksAt, marksAt + span);
+  if (keep) bytes.set(keep.subarray(0, span), keepAt);
+  try {
+    for (const part of parts) {
+      words.set(part, partAt >> 2);
+      markDocs(partAt, part.length, first, marksAt);
+    }
+    const n = markedDocs(marksAt, span, first, keepAt, keep ? 1 : 0, outAt);
+    return words.slice(outAt >> 2, (outAt >> 2) + n);
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) return undefined;
+    throw error;
+  }
+}
+
+/** The documents of `a` or `b` (both ascending) in order, those `keep` leaves out left out; undefined when it would take too much memory. */
+export function kernelMergedUnion(a: Int32Array, b: Int32Array, keep?: KeptDocs): Int32Array | undefined {
+  if (a.length + b.length === 0) return new Int32Array(0);
+  const keepSpan = keep ? keep.bytes.length : 0;
+  const aAt = align8(keepSpan);
+  const bAt = aAt + a.length * 4;
+  const outAt = bAt + b.length * 4;
+  const needed = outAt + (a.length + b.length) * 4;
+  if (needed > KERNEL_MEMORY_BYTES) return undefined;
+  const { memory, mergeDocs } = loadKernels();
+  if (!hasRoom(memory, needed)) return undefined;
+  const words = new Int32Array(memory.buffer);
+  if (keep) new Uint8Array(memory.buffer).set(keep.bytes, 0);
+  words.set(a, aAt >> 2);
+  words.set(b, bAt >> 2);
+  try {
+    const n = mergeDocs(aAt, a.length, bAt, b.length, keep ? keep.first : 0, 0, keep ? 1 : 0, outAt);
+    return words.slice(outAt >> 2, (outAt >> 2) + n);
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) return undefined;
     throw error;
