@@ -1,6 +1,7 @@
 import { indexOf, intersectDocs, liveUnionDocs, seek, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
 import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
+import { kernelMarkedJoin } from './kernels/list-kernels.js';
 import { tallyWords } from './related-tally.js';
 import { termDocsInSegment, termsInSegment, unweighedTermDocs, type ListSource, type TermDocs } from './segment-terms.js';
 import type { TermPhrase } from './tokenize.js';
@@ -209,8 +210,14 @@ function mergedCandidates(termDocs: Int32Array[], facts: DocumentFacts, category
  */
 function markedCandidates(segment: SegmentInfo, included: TermDocs[], facts: DocumentFacts, categoryId: number | undefined): Int32Array {
   const { base, span } = segment;
-  const held = new Uint8Array(span);
   const bySize = [...included].sort((a, b) => a.headDocs.length + a.bodyDocs.length - (b.headDocs.length + b.bodyDocs.length));
+  return (categoryId === undefined && kernelMarkedJoin(bySize, base, span, facts.alive.subarray(base, base + span))) || markedCandidatesInJs(segment, bySize, facts, categoryId);
+}
+
+/** markedCandidates in JS, the terms `bySize` (fewest entries first): the reference of kernelMarkedJoin. */
+export function markedCandidatesInJs(segment: SegmentInfo, bySize: Array<{ headDocs: Int32Array; bodyDocs: Int32Array }>, facts: DocumentFacts, categoryId: number | undefined): Int32Array {
+  const { base, span } = segment;
+  const held = new Uint8Array(span);
   bySize.forEach(({ headDocs, bodyDocs }, j) => {
     for (const docs of [bodyDocs, headDocs]) {
       for (let i = 0; i < docs.length; i++) {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kernelDecodeDocs, kernelDecodeWithin, kernelMarkedUnion, kernelMergedUnion, kernelPhraseDocs, kernelTallyWords } from '../../src/search/kernels/list-kernels.js';
+import { kernelDecodeDocs, kernelDecodeWithin, kernelMarkedJoin, kernelMarkedUnion, kernelMergedUnion, kernelPhraseDocs, kernelTallyWords } from '../../src/search/kernels/list-kernels.js';
 import { liveUnionDocs, liveUnionDocsInJs, markedUnion, matchPhrase, phraseDocs, unionDocs, unionDocsInJs, unionLists, unionMatches, unitedDocs, unitedMatches } from '../../src/search/list-ops.js';
 import { concatPostings, decodeDocs, decodeDocsOnly, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
 import { MAX_TALLIED_WORDS, tallyWords, tallyWordsInJs, type TallyInput } from '../../src/search/related-tally.js';
-import { relatedCutoff } from '../../src/search/segment-query.js';
+import { markedCandidatesInJs, relatedCutoff } from '../../src/search/segment-query.js';
 
 /** A positional list of the given documents, each with positions. */
 function encode(entries: Array<[number, number[]]>): Uint8Array {
@@ -235,6 +235,32 @@ describe('related counts', () => {
     expect(Array.from(tally.counts)).toEqual(expected.filter((count) => count > 0));
     expect(tally).toEqual(tallyWordsInJs({ words: words.slice(0, MAX_TALLIED_WORDS), base, span, alive, shown: alive, cutoffOf: () => 1 }));
     for (let c = 1; c <= MAX_TALLIED_WORDS; c++) expect(tally.histogram[c]).toBe(expected.filter((count) => count === c).length);
+  });
+});
+
+describe('AND joins by marking', () => {
+  it('keep in the kernel exactly the live documents JS keeps, those holding every term', () => {
+    const docsArb = (base: number, span: number) => fc.uniqueArray(fc.nat(Math.max(0, span - 1)), { maxLength: span }).map((ats) => Int32Array.from(ats.sort((a, b) => a - b), (at) => base + at));
+    fc.assert(
+      fc.property(
+        fc.record({ base: fc.nat(500), span: fc.integer({ min: 1, max: 400 }) }).chain(({ base, span }) =>
+          fc.record({
+            base: fc.constant(base),
+            span: fc.constant(span),
+            terms: fc.array(fc.record({ headDocs: docsArb(base, span), bodyDocs: docsArb(base, span) }), { minLength: 1, maxLength: 6 }),
+            alive: fc.uint8Array({ min: 0, max: 1, minLength: base + span, maxLength: base + span }),
+          }),
+        ),
+        ({ base, span, terms, alive }) => {
+          const holds = (doc: number, t: { headDocs: Int32Array; bodyDocs: Int32Array }) => t.headDocs.includes(doc) || t.bodyDocs.includes(doc);
+          const expected = Array.from({ length: span }, (_, at) => base + at).filter((doc) => alive[doc] && terms.every((t) => holds(doc, t)));
+          const facts = { alive, category: new Int32Array(base + span), minute: new Int32Array(base + span), article: new Int32Array(base + span) };
+          expect(Array.from(markedCandidatesInJs({ base, span } as never, terms, facts, undefined))).toEqual(expected);
+          expect(Array.from(kernelMarkedJoin(terms, base, span, alive.subarray(base))!)).toEqual(expected);
+        },
+      ),
+      { numRuns: 500, seed: 3 },
+    );
   });
 });
 

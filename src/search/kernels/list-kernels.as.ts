@@ -368,23 +368,38 @@ export function markDocs(docs: usize, n: i32, first: i32, marks: usize): void {
 }
 
 /**
- * Writes to `out` the documents (plus `first`) marked among the `span` bytes at `marks`, in
- * order, keeping only those whose byte at `keep` is not 0 if `filtered`; returns how many.
+ * Moves the marks of the `n` documents at `docs` (minus `first`) that are at `from` on to
+ * from + 1: after term j of an AND has been marked this way, a mark says how many terms in a row
+ * the document holds (segment-query.ts markedCandidates is the reference).
  */
-export function markedDocs(marks: usize, span: i32, first: i32, keep: usize, filtered: bool, out: usize): i32 {
+export function markFollowing(docs: usize, n: i32, first: i32, marks: usize, from: i32): void {
+  const next = <u8>(from + 1);
+  for (let i = 0; i < n; i++) {
+    const at = marks + <usize>(item(<i32>docs, i) - first);
+    const mark = load<u8>(at);
+    store<u8>(at, mark == <u8>from ? next : mark);
+  }
+}
+
+/**
+ * Writes to `out` the documents (plus `first`) whose mark among the `span` bytes at `marks` is
+ * `value` (not 0), in order, keeping only those whose byte at `keep` is not 0 if `filtered`;
+ * returns how many.
+ */
+export function markedDocs(marks: usize, span: i32, first: i32, value: i32, keep: usize, filtered: bool, out: usize): i32 {
   let n = 0;
   let at = 0;
   for (; at + 8 <= span; at += 8) {
     if (load<u64>(marks + <usize>at) == 0) continue;
     for (let b = at; b < at + 8; b++) {
-      if (load<u8>(marks + <usize>b) != 0 && (!filtered || load<u8>(keep + <usize>b) != 0)) {
+      if (<i32>load<u8>(marks + <usize>b) == value && (!filtered || load<u8>(keep + <usize>b) != 0)) {
         store<i32>(out + (<usize>n << 2), b + first);
         n++;
       }
     }
   }
   for (; at < span; at++) {
-    if (load<u8>(marks + <usize>at) != 0 && (!filtered || load<u8>(keep + <usize>at) != 0)) {
+    if (<i32>load<u8>(marks + <usize>at) == value && (!filtered || load<u8>(keep + <usize>at) != 0)) {
       store<i32>(out + (<usize>n << 2), at + first);
       n++;
     }

@@ -14,7 +14,8 @@ import type { Tally, TallyInput } from '../related-tally.js';
  * - the counting of related results (related-tally.ts): at 1M, the JS loops took 3.9-8.5 ns per
  *   document of a word's list, these 1.7-4;
  * - the unions of long lists (unitedDocs, unionDocs in list-ops.ts), optionally keeping only the
- *   live documents, as a query's candidates.
+ *   live documents, as a query's candidates, and the join of an AND's long lists by marking
+ *   (segment-query.ts markedCandidates).
  
  * The JS functions stay the references: they take what the kernels do not (united prefix lists,
  * short lists, rare phrases), and the tests hold each pair equal.
@@ -58,7 +59,8 @@ interface ListKernels {
   countLevels(counts: number, span: number, histogram: number): void;
   countsAtLeast(counts: number, span: number, least: number, out: number): number;
   markDocs(docs: number, n: number, first: number, marks: number): void;
-  markedDocs(marks: number, span: number, first: number, keep: number, filtered: number, out: number): number;
+  markFollowing(docs: number, n: number, first: number, marks: number, from: number): void;
+  markedDocs(marks: number, span: number, first: number, value: number, keep: number, filtered: number, out: number): number;
   mergeDocs(a: number, aCount: number, b: number, bCount: number, first: number, keep: number, filtered: number, out: number): number;
 }
 
@@ -298,7 +300,7 @@ export function kernelMarkedUnion(parts: readonly Int32Array[], first: number, s
       words.set(part, partAt >> 2);
       markDocs(partAt, part.length, first, marksAt);
     }
-    const n = markedDocs(marksAt, span, first, keepAt, keep ? 1 : 0, outAt);
+    const n = markedDocs(marksAt, span, first, 1, keepAt, keep ? 1 : 0, outAt);
     return words.slice(outAt >> 2, (outAt >> 2) + n);
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) return undefined;
@@ -324,6 +326,43 @@ export function kernelMergedUnion(a: Int32Array, b: Int32Array, keep?: KeptDocs)
   try {
     const n = mergeDocs(aAt, a.length, bAt, b.length, keep ? keep.first : 0, 0, keep ? 1 : 0, outAt);
     return words.slice(outAt >> 2, (outAt >> 2) + n);
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * markedCandidates (segment-query.ts) in the kernel: the live documents (`alive` from `first`)
+ * holding every term, `terms` in the order they are marked; undefined when it would take too much
+ * memory.
+ */
+export function kernelMarkedJoin(terms: ReadonlyArray<{ headDocs: Int32Array; bodyDocs: Int32Array }>, first: number, span: number, alive: Uint8Array): Int32Array | undefined {
+  if (terms.length === 0 || terms.length > 254) return undefined;
+  let longest = 0;
+  for (const { headDocs, bodyDocs } of terms) longest = Math.max(longest, headDocs.length, bodyDocs.length);
+  const marksAt = 0;
+  const aliveAt = align8(span);
+  const listAt = align8(aliveAt + span);
+  const capacity = Math.min(span, terms[0]!.headDocs.length + terms[0]!.bodyDocs.length);
+  const needed = listAt + Math.max(longest, capacity) * 4;
+  if (needed > KERNEL_MEMORY_BYTES) return undefined;
+  const { memory, markFollowing, markedDocs } = loadKernels();
+  if (!hasRoom(memory, needed)) return undefined;
+  const bytes = new Uint8Array(memory.buffer);
+  const words = new Int32Array(memory.buffer);
+  bytes.fill(0, marksAt, marksAt + span);
+  bytes.set(alive.subarray(0, span), aliveAt);
+  try {
+    terms.forEach(({ headDocs, bodyDocs }, j) => {
+      for (const docs of [bodyDocs, headDocs]) {
+        words.set(docs, listAt >> 2);
+        markFollowing(listAt, docs.length, first, marksAt, j);
+      }
+    });
+    // the output overwrites the last list, which is done with
+    const n = markedDocs(marksAt, span, first, terms.length, aliveAt, 1, listAt);
+    return words.slice(listAt >> 2, (listAt >> 2) + n);
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) return undefined;
     throw error;
