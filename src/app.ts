@@ -84,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const services = createServices(db, {
     widgetWindowMinutes: config.WIDGET_WINDOW_MINUTES,
     ...(config.SEARCH_THREADS !== undefined ? { searchThreads: config.SEARCH_THREADS } : {}),
+    ...(config.SEARCH_LIST_CACHE_MB !== undefined ? { searchListCacheBytes: config.SEARCH_LIST_CACHE_MB * 1024 * 1024 } : {}),
     ...options.services,
   });
   app.decorate('services', services);

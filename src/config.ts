@@ -20,6 +20,8 @@ export const configSchema = z.object({
   WIDGET_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /** Threads that share large searches with the request thread; unset: one fewer than the cores, at most 3. */
   SEARCH_THREADS: z.coerce.number().int().min(0).max(16).optional(),
+  /** Megabytes of index lists each search connection keeps in memory; unset: 512 (segment-reader.ts). */
+  SEARCH_LIST_CACHE_MB: z.coerce.number().int().min(0).max(65536).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -29,6 +29,8 @@ export interface ServiceOptions {
   searchThreadsMinDocuments?: number;
   /** A query shares its segments only when this thread's share reads at least this many list entries. */
   searchThreadsMinEntries?: number;
+  /** Bytes of index lists each search connection keeps in memory (LIST_CACHE_BYTES in segment-reader.ts). */
+  searchListCacheBytes?: number;
   poems?: Poem[];
   now?: () => number;
 }
@@ -66,6 +68,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
       );
     },
     ...(options.searchCacheEntries !== undefined ? { cacheEntries: options.searchCacheEntries } : {}),
+    ...(options.searchListCacheBytes !== undefined ? { listCacheBytes: options.searchListCacheBytes } : {}),
     helpers: {
       threads: options.searchThreads ?? Math.min(3, availableParallelism() - 1),
       minDocuments: options.searchThreadsMinDocuments ?? SEARCH_THREADS_MIN_DOCUMENTS,

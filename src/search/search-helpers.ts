@@ -45,6 +45,8 @@ export interface SearchHelperOptions {
   minDocuments: number;
   /** How long the asker waits for a helper before doing its share itself. */
   timeoutMs?: number;
+  /** Bytes of lists each helper's connection keeps (LIST_CACHE_BYTES). */
+  listCacheBytes?: number;
   /**
    * When the asker's own share took less than this and the helper has not answered yet, the asker
    * does the helper's share too rather than wait (default 2 ms). Measured on this 2-core machine:
@@ -89,11 +91,11 @@ class SearchHelper {
   #nextTask = 0;
   failed = false;
 
-  constructor(dbPath: string, timeoutMs: number) {
+  constructor(dbPath: string, timeoutMs: number, listCacheBytes: number | undefined) {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     this.#timeoutMs = timeoutMs;
-    this.#worker = spawnSiblingWorker(import.meta.url, 'segment-worker', { dbPath, port: port2, signal: this.#signal }, [port2]);
+    this.#worker = spawnSiblingWorker(import.meta.url, 'segment-worker', { dbPath, port: port2, signal: this.#signal, listCacheBytes }, [port2]);
     // a helper never keeps a process alive; its death is noticed between requests
     this.#worker.unref();
     this.#worker.on('error', () => (this.failed = true));
@@ -213,7 +215,7 @@ export class SearchHelpers {
    */
   #started(): SearchHelper[] {
     const { threads, timeoutMs = DEFAULT_TIMEOUT_MS } = this.#options;
-    this.#helpers ??= Array.from({ length: Math.max(0, threads) }, () => new SearchHelper(this.#dbPath, timeoutMs));
+    this.#helpers ??= Array.from({ length: Math.max(0, threads) }, () => new SearchHelper(this.#dbPath, timeoutMs, this.#options.listCacheBytes));
     return this.#helpers.filter((helper) => !helper.failed);
   }
 

@@ -40,6 +40,8 @@ export interface SegmentIndexOptions {
   mergeFactor?: number;
   /** Lists at least this long are kept in memory once read (CACHED_LIST_BYTES; tests lower it). */
   cachedListBytes?: number;
+  /** Bytes of lists kept in memory per connection, this one's and each helper's (LIST_CACHE_BYTES). */
+  listCacheBytes?: number;
   /**
    * Threads that evaluate some of a large query's segments while this one does the rest
    * (search-helpers.ts); an in-memory database cannot be shared and has none. Default: none.
@@ -102,12 +104,16 @@ export class SegmentSearchIndex implements SearchIndex {
   constructor(db: Db, options: SegmentIndexOptions) {
     // a build without the kernels fails here, at start, not at the first common phrase
     ensureListKernels();
-    this.#store = new SegmentStore(db, options.mergeFactor, options.cachedListBytes);
+    const cache = {
+      ...(options.cachedListBytes !== undefined ? { cachedListBytes: options.cachedListBytes } : {}),
+      ...(options.listCacheBytes !== undefined ? { listCacheBytes: options.listCacheBytes } : {}),
+    };
+    this.#store = new SegmentStore(db, options.mergeFactor, cache);
     this.#loadTexts = options.loadTexts;
     this.#cacheEntries = options.cacheEntries ?? 500;
     const helpers = options.helpers;
     this.#helperMinEntries = helpers?.minEntries ?? HELPER_MIN_ENTRIES;
-    if (helpers && helpers.threads > 0 && !db.memory) this.#helpers = new SearchHelpers(db.name, helpers);
+    if (helpers && helpers.threads > 0 && !db.memory) this.#helpers = new SearchHelpers(db.name, { ...helpers, ...(options.listCacheBytes !== undefined ? { listCacheBytes: options.listCacheBytes } : {}) });
   }
 
   /** Stops the helper threads, if any were started. */

@@ -2,7 +2,7 @@ import type { Db } from '../db/open.js';
 import { concatLists, concatPostings, isSplitList, type PostingList } from './postings.js';
 import { bucketEntries, isAuxiliaryKey, isBucket, packRows } from './rows.js';
 import { compareKeys, type BuiltSegment } from './segment-builder.js';
-import { isPositionalKey, PostingsReader, SEARCH_GENERATION_KEY, type SegmentInfo } from './segment-reader.js';
+import { isPositionalKey, PostingsReader, SEARCH_GENERATION_KEY, type ListCacheOptions, type SegmentInfo } from './segment-reader.js';
 
 export type { ListRef, SegmentInfo } from './segment-reader.js';
 
@@ -85,10 +85,10 @@ export class SegmentStore {
   /** Runs `work` in one read transaction, so every statement in it sees one snapshot. */
   readonly read: <T>(work: () => T) => T;
 
-  constructor(db: Db, mergeFactor = MERGE_FACTOR, cachedListBytes?: number) {
+  constructor(db: Db, mergeFactor = MERGE_FACTOR, cache: ListCacheOptions = {}) {
     this.#db = db;
     this.#mergeFactor = Math.max(2, mergeFactor);
-    this.#reader = new PostingsReader(db, cachedListBytes);
+    this.#reader = new PostingsReader(db, cache);
     this.#stmts = {
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       nextGeneration: db.prepare<[string]>('INSERT INTO site_meta (key, value) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET value = value + 1'),

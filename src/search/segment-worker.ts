@@ -11,7 +11,7 @@ import { HELPER_BROKEN, sameSegments, transferablesOf, type HelperReply, type He
  * the work itself, so a result never mixes two states of the index.
  */
 
-const { dbPath, port, signal } = workerData as { dbPath: string; port: MessagePort; signal: Int32Array };
+const { dbPath, port, signal, listCacheBytes } = workerData as { dbPath: string; port: MessagePort; signal: Int32Array; listCacheBytes: number | undefined };
 
 function wake(value: number): void {
   // the asking thread is blocked in Atomics.wait, not in its event loop
@@ -26,7 +26,7 @@ try {
   wake(HELPER_BROKEN);
   throw error;
 }
-const reader = new PostingsReader(db);
+const reader = new PostingsReader(db, listCacheBytes !== undefined ? { listCacheBytes } : {});
 const currentSegments = db.prepare<[], SegmentInfo>('SELECT id, base, span, level FROM search_segments ORDER BY base');
 
 const evaluate = db.transaction((task: HelperTask): HelperReply => {

@@ -147,6 +147,25 @@ describe('lists kept in memory', () => {
     expect(first.every((answer) => JSON.parse(answer).total > 0)).toBe(true);
   });
 
+  it('stay within their bound, and a bound too small to keep anything changes no answer', () => {
+    const queries = ['容器网络', '命名空间共享', 'do', 'node.j'];
+    const answers = (index: SegmentSearchIndex) => queries.map((q) => JSON.stringify(index.search(parseQuery(q), {}, 0, 20)));
+    const roomy = answers(new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, cachedListBytes: 1 }));
+    expect(answers(new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, cachedListBytes: 1, listCacheBytes: 1 }))).toEqual(roomy);
+    const store = new SegmentStore(db);
+    store.read(() => store.sync());
+    for (const bound of [0, 3000, 1 << 30]) {
+      const reader = new PostingsReader(db, { cachedListBytes: 1, listCacheBytes: bound });
+      let largest = 0;
+      store.read(() => {
+        for (const segment of store.segments) for (const key of ['b容器', 'b网络', 'h容器', 'B容']) largest = Math.max(largest, reader.list(segment, key, false)?.docs.length ?? 0);
+      });
+      expect(largest).toBeGreaterThan(0);
+      expect(reader.cachedBytes).toBeLessThanOrEqual(bound);
+      if (bound === 1 << 30) expect(reader.cachedBytes).toBeGreaterThan(0);
+    }
+  });
+
   it('are never served for an index cleared and refilled by another connection', async () => {
     const other = openDatabase(path);
     const reading = new SegmentSearchIndex(db, { loadTexts, cacheEntries: 0, cachedListBytes: 1, helpers: { threads: 1, minDocuments: 0, takeBackMs: 0, minEntries: 0 } });
