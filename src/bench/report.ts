@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { HELPER_MIN_ENTRIES } from '../search/segment-index.js';
+import { LIST_CACHE_BYTES } from '../search/segment-reader.js';
 import type { HttpSuiteResult } from './http.js';
 import type { ClassResult } from './search.js';
 import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from './stats.js';
@@ -92,7 +93,8 @@ inside a section by hand.
   validation, the Markdown parse, hashing, MinHash, the index segment (in worker threads, one per
   core) and the transactions (main thread) — into \`bench-data/bench-<N>.db\`. A later run reuses that
   database unless \`--rebuild\`; its import figures are then those of the run that built it.
-- **Search.** The result cache is off. The engine is first warmed up as the server does at start
+- **Search.** The result cache is off; the list cache (raw posting lists read from SQLite, as the
+  server keeps them) is at its default, ${formatBytes(LIST_CACHE_BYTES)} per connection. The engine is first warmed up as the server does at start
   (\`SearchService.warmUp\`: up to three rounds of a dozen fixed queries, one of each shape). Every
   query is run once to warm up (in the first run), then
   timed once per run; the whole mix runs three times and the tables show the **median of the three per-run p50 and p99** (the machine
