@@ -348,13 +348,14 @@ export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, r
   const aboveCounts: number[] = [];
   const level = new Int32Array(histogram[cutoff]!);
   let atLevel = 0;
-  tally.at.forEach((at, i) => {
-    const c = tally.counts[i]!;
+  const { at, counts } = tally;
+  for (let i = 0; i < at.length; i++) {
+    const c = counts[i]!;
     if (c > cutoff) {
-      above.push(base + at);
+      above.push(base + at[i]!);
       aboveCounts.push(c);
-    } else level[atLevel++] = base + at;
-  });
+    } else level[atLevel++] = base + at[i]!;
+  }
   return {
     histogram,
     cutoff,

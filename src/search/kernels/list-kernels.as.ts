@@ -335,8 +335,11 @@ export function countLevels(counts: usize, span: i32, histogram: usize): void {
   }
 }
 
-/** Writes to `out` (i32) where the `span` counts are `least` or more, in order; returns how many. */
-export function countsAtLeast(counts: usize, span: i32, least: i32, out: usize): i32 {
+/**
+ * Writes to `out` (i32) where the `span` counts are `least` or more, in order, and those counts to
+ * `outCounts` (u8); returns how many.
+ */
+export function countsAtLeast(counts: usize, span: i32, least: i32, out: usize, outCounts: usize): i32 {
   // counts are below 128: adding 128 - least to each byte sets its top bit exactly when the count
   // is `least` or more, with no carry into the next byte
   const raise = <u64>(128 - least) * 0x0101010101010101;
@@ -346,15 +349,19 @@ export function countsAtLeast(counts: usize, span: i32, least: i32, out: usize):
     const eight = load<u64>(counts + <usize>at);
     if (eight == 0 || ((eight + raise) & 0x8080808080808080) == 0) continue;
     for (let b = 0; b < 8; b++) {
-      if (<i32>load<u8>(counts + <usize>(at + b)) >= least) {
+      const count = load<u8>(counts + <usize>(at + b));
+      if (<i32>count >= least) {
         store<i32>(out + (<usize>n << 2), at + b);
+        store<u8>(outCounts + <usize>n, count);
         n++;
       }
     }
   }
   for (; at < span; at++) {
-    if (<i32>load<u8>(counts + <usize>at) >= least) {
+    const count = load<u8>(counts + <usize>at);
+    if (<i32>count >= least) {
       store<i32>(out + (<usize>n << 2), at);
+      store<u8>(outCounts + <usize>n, count);
       n++;
     }
   }

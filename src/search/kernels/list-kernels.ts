@@ -57,7 +57,7 @@ interface ListKernels {
   countDocs(docs: number, n: number, base: number, counts: number, shown: number, alive: number): number;
   countExtraDocs(head: number, headCount: number, body: number, bodyCount: number, base: number, counts: number, shown: number, alive: number): number;
   countLevels(counts: number, span: number, histogram: number): void;
-  countsAtLeast(counts: number, span: number, least: number, out: number): number;
+  countsAtLeast(counts: number, span: number, least: number, out: number, outCounts: number): number;
   markDocs(docs: number, n: number, first: number, marks: number): void;
   markFollowing(docs: number, n: number, first: number, marks: number, from: number): void;
   markedDocs(marks: number, span: number, first: number, value: number, keep: number, filtered: number, out: number): number;
@@ -232,7 +232,9 @@ export function kernelTallyWords({ words, base, span, alive, shown, cutoffOf }: 
   const bodyAt = histogramAt + 4 * 128 * 4;
   const headAt = bodyAt + longest * 4;
   const outAt = headAt + longest * 4;
-  const needed = Math.max(outAt, bodyAt + span * 4);
+  // the documents at the cutoff overwrite the lists (done with by then), their counts follow
+  const outCountsAt = Math.max(outAt, bodyAt + span * 4);
+  const needed = outCountsAt + span;
   if (needed > KERNEL_MEMORY_BYTES) return undefined;
 
   const { memory, countDocs, countExtraDocs, countLevels, countsAtLeast } = loadKernels();
@@ -256,10 +258,8 @@ export function kernelTallyWords({ words, base, span, alive, shown, cutoffOf }: 
     const histogram = new Int32Array(256);
     histogram.set(words32.subarray((histogramAt >> 2) + 1, (histogramAt >> 2) + 128), 1);
     const cutoff = cutoffOf(histogram);
-    // the output overwrites the lists, which are done with
-    const n = cutoff > 0 ? countsAtLeast(countsAt, span, cutoff, bodyAt) : 0;
-    const at = words32.slice(bodyAt >> 2, (bodyAt >> 2) + n);
-    return { histogram, wordLive, cutoff, at, counts: Uint8Array.from(at, (i) => bytes[countsAt + i]!) };
+    const n = cutoff > 0 ? countsAtLeast(countsAt, span, cutoff, bodyAt, outCountsAt) : 0;
+    return { histogram, wordLive, cutoff, at: words32.slice(bodyAt >> 2, (bodyAt >> 2) + n), counts: bytes.slice(outCountsAt, outCountsAt + n) };
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) return undefined;
     throw error;
