@@ -287,12 +287,14 @@ export function decodeDocs(docs: usize, count: i32, base: i32, positional: bool,
  */
 export function countDocs(docs: usize, n: i32, base: i32, counts: usize, shown: usize, alive: usize): i32 {
   let live = 0;
-  for (let i = 0; i < n; i++) {
-    const at = <usize>(item(<i32>docs, i) - base);
-    store<u8>(counts + at, load<u8>(counts + at) + load<u8>(shown + at));
-    live += <i32>load<u8>(alive + at);
-  }
+  for (let i = 0; i < n; i++) live += countDoc(<usize>(item(<i32>docs, i) - base), counts, shown, alive);
   return live;
+}
+
+/** One more for document `at` if it is shown; 1 if it is alive. */
+@inline function countDoc(at: usize, counts: usize, shown: usize, alive: usize): i32 {
+  store<u8>(counts + at, load<u8>(counts + at) + load<u8>(shown + at));
+  return <i32>load<u8>(alive + at);
 }
 
 /** countDocs for the documents at `head` that are not among the `bodyCount` at `body` (both sorted). */
@@ -303,9 +305,7 @@ export function countExtraDocs(head: usize, headCount: i32, body: usize, bodyCou
     const doc = item(<i32>head, i);
     j = gallop(body, bodyCount, doc, j);
     if (j < bodyCount && item(<i32>body, j) == doc) continue;
-    const at = <usize>(doc - base);
-    store<u8>(counts + at, load<u8>(counts + at) + load<u8>(shown + at));
-    live += <i32>load<u8>(alive + at);
+    live += countDoc(<usize>(doc - base), counts, shown, alive);
   }
   return live;
 }

@@ -93,6 +93,29 @@ export function ensureListKernels(): void {
 const align8 = (n: number) => (n + 7) & ~7;
 
 /**
+ * The kernels, their memory grown to `bytes`; undefined when that is more than
+ * KERNEL_MEMORY_BYTES or more than the host will give: the caller leaves the work to the JS.
+ */
+function kernelsWithRoom(bytes: number): ListKernels | undefined {
+  if (bytes > KERNEL_MEMORY_BYTES) return undefined;
+  const loaded = loadKernels();
+  return hasRoom(loaded.memory, bytes) ? loaded : undefined;
+}
+
+/**
+ * What `work` answers; undefined when a kernel traps (memory it could not grow, a bug), which
+ * must not fail the query: the JS reference answers it.
+ */
+function untrapped<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Grows the module's memory to `bytes` if it is smaller; false when the host will not give it
  * (memory.grow throws a RangeError): the caller leaves the work to the JS, the query goes on.
  */
@@ -131,10 +154,9 @@ export function kernelPhraseDocs(lists: readonly EncodedList[], base: number, of
   const outAt = at;
   const workAt = align8(outAt + fewest * 4);
   const needed = workAt + k * 4 + INITIAL_STARTS * 4;
-  if (needed > KERNEL_MEMORY_BYTES) return undefined;
-
-  const { memory, phraseDocs } = loadKernels();
-  if (!hasRoom(memory, needed)) return undefined;
+  const kernels = kernelsWithRoom(needed);
+  if (!kernels) return undefined;
+  const { memory, phraseDocs } = kernels;
   const words = new Int32Array(memory.buffer);
   const bytes = new Uint8Array(memory.buffer);
   lists.forEach((list, j) => {
@@ -148,15 +170,11 @@ export function kernelPhraseDocs(lists: readonly EncodedList[], base: number, of
     // next entry, entries left, document, frequency, positions, next positions, shift (and a spare)
     words.set([place.docs, list.count, 0, 0, 0, place.positions, offsets ? offsets[j]! : j, 0], j * 8);
   });
-  try {
+  return untrapped(() => {
     const found = phraseDocs(0, k, base, outAt, workAt);
     // the kernel may have grown its memory: the views above are stale
     return new Int32Array(memory.buffer, outAt, found).slice();
-  } catch (error) {
-    // a trap (memory it could not grow, a bug) must not fail the query: the reference answers it
-    if (error instanceof WebAssembly.RuntimeError) return undefined;
-    throw error;
-  }
+  });
 }
 
 /** One block of every entry, for a list without a skip table. */
@@ -179,23 +197,19 @@ export function kernelDecodeWithin(bytes: Uint8Array, where: EntriesAt, skips: S
   const outFreqs = outDocs + capacity * 4;
   const outStarts = outFreqs + capacity * 4;
   const needed = outStarts + capacity * 4;
-  if (needed > KERNEL_MEMORY_BYTES) return undefined;
-
-  const { memory, decodeWithin } = loadKernels();
-  if (!hasRoom(memory, needed)) return undefined;
+  const kernels = kernelsWithRoom(needed);
+  if (!kernels) return undefined;
+  const { memory, decodeWithin } = kernels;
   const words = new Int32Array(memory.buffer);
   new Uint8Array(memory.buffer).set(bytes.subarray(docsStart, docsEnd), docsAt);
   if (within) words.set(within, withinAt >> 2);
   words.set(table.before, beforeAt >> 2);
   words.set(table.docsAt, skipsAt >> 2);
   words.set(table.positionsAt, positionsAt >> 2);
-  let n: number;
-  try {
-    n = decodeWithin(docsAt, count, where.base, positional ? 1 : 0, where.positionsStart, withinAt, within ? within.length : -1, table.before.length, skips ? interval : count, beforeAt, skipsAt, positionsAt, outDocs, outFreqs, outStarts);
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) return undefined;
-    throw error;
-  }
+  const n = untrapped(() =>
+    decodeWithin(docsAt, count, where.base, positional ? 1 : 0, where.positionsStart, withinAt, within ? within.length : -1, table.before.length, skips ? interval : count, beforeAt, skipsAt, positionsAt, outDocs, outFreqs, outStarts),
+  );
+  if (n === undefined) return undefined;
   const out = (at: number) => new Int32Array(memory.buffer, at, n).slice();
   return { docs: out(outDocs), freqs: out(outFreqs), offsets: positional ? out(outStarts) : undefined };
 }
@@ -205,17 +219,14 @@ export function kernelDecodeDocs(bytes: Uint8Array, where: EntriesAt): Int32Arra
   const { count, docsStart, docsEnd } = where;
   const outAt = align8(docsEnd - docsStart);
   const needed = outAt + count * 4;
-  if (needed > KERNEL_MEMORY_BYTES) return undefined;
-  const { memory, decodeDocs } = loadKernels();
-  if (!hasRoom(memory, needed)) return undefined;
+  const kernels = kernelsWithRoom(needed);
+  if (!kernels) return undefined;
+  const { memory, decodeDocs } = kernels;
   new Uint8Array(memory.buffer).set(bytes.subarray(docsStart, docsEnd), 0);
-  try {
+  return untrapped(() => {
     decodeDocs(0, count, where.base, where.positional ? 1 : 0, outAt);
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) return undefined;
-    throw error;
-  }
-  return new Int32Array(memory.buffer, outAt, count).slice();
+    return new Int32Array(memory.buffer, outAt, count).slice();
+  });
 }
 
 /**
@@ -235,16 +246,15 @@ export function kernelTallyWords({ words, base, span, alive, shown, cutoffOf }: 
   // the documents at the cutoff overwrite the lists (done with by then), their counts follow
   const outCountsAt = Math.max(outAt, bodyAt + span * 4);
   const needed = outCountsAt + span;
-  if (needed > KERNEL_MEMORY_BYTES) return undefined;
-
-  const { memory, countDocs, countExtraDocs, countLevels, countsAtLeast } = loadKernels();
-  if (!hasRoom(memory, needed)) return undefined;
+  const kernels = kernelsWithRoom(needed);
+  if (!kernels) return undefined;
+  const { memory, countDocs, countExtraDocs, countLevels, countsAtLeast } = kernels;
   const bytes = new Uint8Array(memory.buffer);
   const words32 = new Int32Array(memory.buffer);
   bytes.fill(0, countsAt, countsAt + span);
   bytes.set(shown.subarray(0, span), shownAt);
   if (aliveAt !== shownAt) bytes.set(alive.subarray(0, span), aliveAt);
-  try {
+  return untrapped(() => {
     const wordLive = words.map(({ headDocs, bodyDocs }) => {
       words32.set(bodyDocs, bodyAt >> 2);
       let live = countDocs(bodyAt, bodyDocs.length, base, countsAt, shownAt, aliveAt);
@@ -260,10 +270,7 @@ export function kernelTallyWords({ words, base, span, alive, shown, cutoffOf }: 
     const cutoff = cutoffOf(histogram);
     const n = cutoff > 0 ? countsAtLeast(countsAt, span, cutoff, bodyAt, outCountsAt) : 0;
     return { histogram, wordLive, cutoff, at: words32.slice(bodyAt >> 2, (bodyAt >> 2) + n), counts: bytes.slice(outCountsAt, outCountsAt + n) };
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) return undefined;
-    throw error;
-  }
+  });
 }
 
 /**
@@ -288,24 +295,21 @@ export function kernelMarkedUnion(parts: readonly Int32Array[], first: number, s
   const partAt = keep ? align8(keepAt + span) : keepAt;
   const outAt = partAt;
   const needed = partAt + Math.max(longest, span) * 4;
-  if (needed > KERNEL_MEMORY_BYTES) return undefined;
-  const { memory, markDocs, markedDocs } = loadKernels();
-  if (!hasRoom(memory, needed)) return undefined;
+  const kernels = kernelsWithRoom(needed);
+  if (!kernels) return undefined;
+  const { memory, markDocs, markedDocs } = kernels;
   const bytes = new Uint8Array(memory.buffer);
   const words = new Int32Array(memory.buffer);
   bytes.fill(0, marksAt, marksAt + span);
   if (keep) bytes.set(keep.subarray(0, span), keepAt);
-  try {
+  return untrapped(() => {
     for (const part of parts) {
       words.set(part, partAt >> 2);
       markDocs(partAt, part.length, first, marksAt);
     }
     const n = markedDocs(marksAt, span, first, 1, keepAt, keep ? 1 : 0, outAt);
     return words.slice(outAt >> 2, (outAt >> 2) + n);
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) return undefined;
-    throw error;
-  }
+  });
 }
 
 /** The documents of `a` or `b` (both ascending) in order, those `keep` leaves out left out; undefined when it would take too much memory. */
@@ -316,20 +320,17 @@ export function kernelMergedUnion(a: Int32Array, b: Int32Array, keep?: KeptDocs)
   const bAt = aAt + a.length * 4;
   const outAt = bAt + b.length * 4;
   const needed = outAt + (a.length + b.length) * 4;
-  if (needed > KERNEL_MEMORY_BYTES) return undefined;
-  const { memory, mergeDocs } = loadKernels();
-  if (!hasRoom(memory, needed)) return undefined;
+  const kernels = kernelsWithRoom(needed);
+  if (!kernels) return undefined;
+  const { memory, mergeDocs } = kernels;
   const words = new Int32Array(memory.buffer);
   if (keep) new Uint8Array(memory.buffer).set(keep.bytes, 0);
   words.set(a, aAt >> 2);
   words.set(b, bAt >> 2);
-  try {
+  return untrapped(() => {
     const n = mergeDocs(aAt, a.length, bAt, b.length, keep ? keep.first : 0, 0, keep ? 1 : 0, outAt);
     return words.slice(outAt >> 2, (outAt >> 2) + n);
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) return undefined;
-    throw error;
-  }
+  });
 }
 
 /**
@@ -346,14 +347,14 @@ export function kernelMarkedJoin(terms: ReadonlyArray<{ headDocs: Int32Array; bo
   const listAt = align8(aliveAt + span);
   const capacity = Math.min(span, terms[0]!.headDocs.length + terms[0]!.bodyDocs.length);
   const needed = listAt + Math.max(longest, capacity) * 4;
-  if (needed > KERNEL_MEMORY_BYTES) return undefined;
-  const { memory, markFollowing, markedDocs } = loadKernels();
-  if (!hasRoom(memory, needed)) return undefined;
+  const kernels = kernelsWithRoom(needed);
+  if (!kernels) return undefined;
+  const { memory, markFollowing, markedDocs } = kernels;
   const bytes = new Uint8Array(memory.buffer);
   const words = new Int32Array(memory.buffer);
   bytes.fill(0, marksAt, marksAt + span);
   bytes.set(alive.subarray(0, span), aliveAt);
-  try {
+  return untrapped(() => {
     terms.forEach(({ headDocs, bodyDocs }, j) => {
       for (const docs of [bodyDocs, headDocs]) {
         words.set(docs, listAt >> 2);
@@ -363,8 +364,5 @@ export function kernelMarkedJoin(terms: ReadonlyArray<{ headDocs: Int32Array; bo
     // the output overwrites the last list, which is done with
     const n = markedDocs(marksAt, span, first, terms.length, aliveAt, 1, listAt);
     return words.slice(listAt >> 2, (listAt >> 2) + n);
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) return undefined;
-    throw error;
-  }
+  });
 }
