@@ -2,7 +2,7 @@ import { indexOf, intersectDocs, liveUnionDocs, seek, subtractDocs, unionDocs, t
 import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
 import { kernelMarkedJoin } from './kernels/list-kernels.js';
-import { tallyWords } from './related-tally.js';
+import { MAX_TALLIED_WORDS, tallyWords } from './related-tally.js';
 import { termDocsInSegment, termsInSegment, unweighedTermDocs, type ListSource, type TermDocs } from './segment-terms.js';
 import type { TermPhrase } from './tokenize.js';
 
@@ -336,7 +336,8 @@ export function relatedInSegment(reader: PostingsReader, segment: SegmentInfo, r
   const { base, span } = segment;
   const alive = facts.alive.subarray(base, base + span);
   const tally = tallyWords({
-    words: unweighedTermDocs(lists, segment, related.words),
+    // no list is read for words beyond those counted
+    words: unweighedTermDocs(lists, segment, related.words.slice(0, MAX_TALLIED_WORDS)),
     base,
     span,
     alive,
