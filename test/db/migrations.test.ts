@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,7 @@ import { migrate } from '../../src/db/open.js';
 import { MIGRATIONS_DIR } from '../../src/paths.js';
 import { parseQuery } from '../../src/search/query.js';
 import { createServices } from '../../src/services.js';
-import { TEST_POEMS } from '../helpers.js';
+import { articleRecord, TEST_POEMS } from '../helpers.js';
 
 /** An in-memory database migrated to 0004, as session 1 left databases (FTS5, stored HTML). */
 function databaseAtVersion4(): Database.Database {
@@ -101,6 +101,38 @@ describe('migration 0008 (index format 2)', () => {
       expect(services.index.search(parseQuery('node.js 容器网络'), {}, 0, 10).hits.map((h) => h.id)).toEqual([1]);
       // c++ and node.js are found through symbol pairs, which only a rebuilt index holds
       expect(services.index.count(parseQuery('c++'), {})).toBe(1);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migration 0010', () => {
+  it('moves the index rows into a rowid table unchanged, one row per segment and token', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
+    const db = new Database(':memory:');
+    try {
+      for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < '0010')) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
+      migrate(db, dir);
+      const services = createServices(db, { poems: TEST_POEMS });
+      const records = Array.from({ length: 60 }, (_, i) =>
+        articleRecord({ source_url: `https://example.com/${i}`, title: `第 ${i} 篇：容器网络`, body: `${'用 node.js 验证容器网络的连通。'.repeat(1 + (i % 40))}` }),
+      );
+      services.importer.importRecords(records, { batchSize: 7 });
+      const rows = () => db.prepare('SELECT segment, token, hex(data) AS data FROM search_postings ORDER BY segment, token').all();
+      const before = rows();
+      const found = () => services.index.search(parseQuery('node.js 容器网络'), {}, 0, 100);
+      const foundBefore = found();
+      migrate(db);
+      expect(rows()).toEqual(before);
+      expect(before.length).toBeGreaterThan(50);
+      expect(found()).toEqual(foundBefore);
+      expect(foundBefore.total).toBe(60);
+      // still one row per key: the unique index took the primary key's place
+      const [first] = before as Array<{ segment: number; token: string }>;
+      expect(() => db.prepare("INSERT INTO search_postings (segment, token, data) VALUES (?, ?, x'00')").run(first!.segment, first!.token)).toThrow(/UNIQUE/);
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'search_postings' AND sql LIKE '%WITHOUT ROWID%'").get()).toEqual({ n: 0 });
     } finally {
       db.close();
       rmSync(dir, { recursive: true, force: true });
