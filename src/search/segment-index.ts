@@ -42,6 +42,8 @@ export interface SegmentIndexOptions {
   cachedListBytes?: number;
   /** Bytes of lists kept in memory per connection, this one's and each helper's (LIST_CACHE_BYTES). */
   listCacheBytes?: number;
+  /** Bytes of freshly written segments kept for merging them from memory (RECENT_SEGMENT_BYTES; 0 reads them back). */
+  recentSegmentBytes?: number;
   /**
    * Threads that evaluate some of a large query's segments while this one does the rest
    * (search-helpers.ts); an in-memory database cannot be shared and has none. Default: none.
@@ -107,6 +109,7 @@ export class SegmentSearchIndex implements SearchIndex {
     const cache = {
       ...(options.cachedListBytes !== undefined ? { cachedListBytes: options.cachedListBytes } : {}),
       ...(options.listCacheBytes !== undefined ? { listCacheBytes: options.listCacheBytes } : {}),
+      ...(options.recentSegmentBytes !== undefined ? { recentSegmentBytes: options.recentSegmentBytes } : {}),
     };
     this.#store = new SegmentStore(db, options.mergeFactor, cache);
     this.#loadTexts = options.loadTexts;
