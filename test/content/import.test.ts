@@ -117,8 +117,13 @@ describe('import in worker threads', () => {
       const other = createServices(otherDb, { poems: TEST_POEMS });
       const parallel = await other.importer.importRecordsParallel(records, { workers: 2, batchSize: 8 });
       expect(parallel).toEqual(inThread);
-      const rows = (d: Db) => d.prepare('SELECT external_key, title, plain_text, content_hash, duplicate_of FROM articles ORDER BY id').all();
+      const rows = (d: Db) => d.prepare('SELECT external_key, title, body_md, plain_text, typeof(body_md) AS t1, typeof(plain_text) AS t2, content_hash, duplicate_of FROM articles ORDER BY id').all();
       expect(rows(otherDb)).toEqual(rows(db));
+      // the texts are bound as UTF-8 bytes yet stored as text: excerpts count characters, not bytes
+      const stored = otherDb.prepare("SELECT id, body_md, plain_text, typeof(body_md) AS t1, typeof(plain_text) AS t2 FROM articles WHERE external_key = 'https://example.com/par/12'").get() as { id: number; body_md: string; plain_text: string; t1: string; t2: string };
+      expect(stored).toMatchObject({ body_md: (records[12]!.value as { body: string }).body, t1: 'text', t2: 'text' });
+      expect(stored.plain_text).toContain('容器网络与命名空间的验证。');
+      expect(other.articles.listRows([stored.id])[0]!.excerpt).toBe(stored.plain_text.slice(0, 160));
       for (const q of ['容器网络', '并行导入', '索引合并', '验证 -改过', '7']) {
         expect(other.index.search(parseQuery(q), {}, 0, 50), q).toEqual(services.index.search(parseQuery(q), {}, 0, 50));
       }
