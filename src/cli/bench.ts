@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchRecords, DEFAULT_SEED, GENERATOR_VERSION, mixSeed, mulberry32, type BenchTaxonomy } from '../bench/corpus.js';
 import { killChildren, runHttpSuite, type HttpSuiteResult } from '../bench/http.js';
@@ -9,6 +11,7 @@ import { buildQueryMix, type QueryClass } from '../bench/queries.js';
 import { renderSection, writeReport, type BenchReport, type ImportFigures, type MachineInfo, type MemoryFigures } from '../bench/report.js';
 import { runSearchBench } from '../bench/search.js';
 import { formatInt } from '../bench/stats.js';
+import { IMPORT_NODE_FLAGS } from '../bench/import-flags.js';
 import { recordsOfFiles } from '../content/files.js';
 import { IMPORT_BATCH_SIZE } from '../content/importer.js';
 import type { Rejection } from '../content/records.js';
@@ -18,6 +21,7 @@ import { PROJECT_ROOT } from '../paths.js';
 import { createServices, type Services } from '../services.js';
 
 const USAGE = `usage: npm run bench -- [--docs N] [--rebuild] [--samples K] [--skip-http] [--out FILE] [--http-seconds S]
+  (--import-only: the child process the benchmark imports in; not for use by hand)
   --docs N           articles in the synthetic corpus (default 100000)
   --rebuild          re-create bench-data/bench-N.db even when it exists
   --samples K        queries per search class (default 40)
@@ -37,6 +41,7 @@ const SEARCH_POEMS = [{ line: '-', poet: '-', title: '-' }];
 interface Options {
   docs: number;
   rebuild: boolean;
+  importOnly: boolean;
   samples: number;
   runs: number;
   brute: number;
@@ -60,6 +65,7 @@ function parseOptions(argv: string[]): Options | undefined {
     options: {
       docs: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
+      'import-only': { type: 'boolean', default: false },
       samples: { type: 'string' },
       runs: { type: 'string' },
       brute: { type: 'string' },
@@ -77,6 +83,7 @@ function parseOptions(argv: string[]): Options | undefined {
   return {
     docs: positiveInt('docs', values.docs, 100_000, 100),
     rebuild: values.rebuild ?? false,
+    importOnly: values['import-only'] ?? false,
     samples: positiveInt('samples', values.samples, 40),
     runs: positiveInt('runs', values.runs, 3),
     brute: positiveInt('brute', values.brute, 3, 0),
@@ -268,6 +275,21 @@ function httpQueries(mix: QueryClass[], docs: number, taxonomy: BenchTaxonomy): 
   return { cached, uncached: distinct };
 }
 
+/** Imports the corpus into a new database and writes its sidecar (the `--import-only` process). */
+async function buildDatabase(options: Options, dbPath: string, sidecarPath: string): Promise<void> {
+  for (const path of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, sidecarPath]) rmSync(path, { force: true });
+  const db = openDatabase(dbPath);
+  try {
+    const services = createServices(db, { searchCacheEntries: 0, poems: SEARCH_POEMS });
+    const figures = await importCorpus(services, db, options, dbPath);
+    await services.index.close();
+    const sidecar: Sidecar = { docs: options.docs, generatorVersion: GENERATOR_VERSION, seed: DEFAULT_SEED, schemaVersion: schemaVersion(db), import: figures };
+    writeFileSync(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
+  } finally {
+    db.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let options: Options | undefined;
   try {
@@ -305,15 +327,19 @@ async function main(argv: string[]): Promise<number> {
       db = undefined;
     }
   }
+  if (options.importOnly) {
+    db?.close();
+    await buildDatabase(options, dbPath, sidecarPath);
+    return 0;
+  }
   if (!db || !reused) {
-    for (const path of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, sidecarPath]) rmSync(path, { force: true });
+    db?.close();
+    // in a process of its own, started as `npm run import` starts one (IMPORT_NODE_FLAGS)
+    const child = spawnSync(process.execPath, [...IMPORT_NODE_FLAGS, '--expose-gc', fileURLToPath(import.meta.url), '--import-only', '--docs', String(options.docs)], { stdio: 'inherit' });
+    if (child.status !== 0) throw new Error(`the import process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
     db = openDatabase(dbPath);
-    const services = createServices(db, { searchCacheEntries: 0, poems: SEARCH_POEMS });
-    const figures = await importCorpus(services, db, options, dbPath);
-    db.close();
-    db = openDatabase(dbPath);
-    sidecar = { docs: options.docs, generatorVersion: GENERATOR_VERSION, seed: DEFAULT_SEED, schemaVersion: schemaVersion(db), import: figures };
-    writeFileSync(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
+    sidecar = readSidecar(sidecarPath);
+    if (!sidecar) throw new Error(`the import process wrote no ${relative(PROJECT_ROOT, sidecarPath)}`);
   }
   const importFigures = sidecar!.import;
 

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IMPORT_NODE_FLAGS } from '../../src/bench/import-flags.js';
 import { writeReport } from '../../src/bench/report.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
 describe('BENCHMARKS.md writer', () => {
   it('replaces only the measured size and keeps other sizes and other sections', () => {
@@ -15,5 +17,12 @@ describe('BENCHMARKS.md writer', () => {
     expect(text).not.toContain('old big');
     expect(text).toContain('## Load test\nload figures');
     expect(text.match(/## How to read these numbers/g)).toHaveLength(1);
+  });
+});
+
+describe('the benchmark imports as `npm run import` does', () => {
+  it('starts its import process with the Node flags of the import script', () => {
+    const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.import).toBe(`node ${IMPORT_NODE_FLAGS.join(' ')} dist/cli/import.js`);
   });
 });
