@@ -38,6 +38,8 @@ class RecentSegments {
   }
 
   remember(id: number, base: number, generation: number, built: BuiltSegment): void {
+    // a write that was rolled back left its entry under the id the next write takes
+    this.forget(id);
     const bytes = built.rows.reduce((sum, row) => sum + row.length, 0);
     if (bytes > this.#limit) return;
     this.#entries.set(id, { base, span: built.docCount, generation, built, bytes });
@@ -52,7 +54,8 @@ class RecentSegments {
 
   recall(segment: SegmentInfo, generation: number): BuiltSegment | undefined {
     const entry = this.#entries.get(segment.id);
-    return entry && entry.base === segment.base && entry.span === segment.span && entry.generation === generation ? entry.built : undefined;
+    // only level-0 segments are remembered: a merged segment that got the id of a write rolled back never matches
+    return entry && segment.level === 0 && entry.base === segment.base && entry.span === segment.span && entry.generation === generation ? entry.built : undefined;
   }
 
   forget(id: number): void {

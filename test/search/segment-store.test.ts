@@ -80,3 +80,22 @@ describe('segment merges', () => {
     expect(index.search(parseQuery('3050'), {}, 0, 5).hits.map((hit) => hit.id)).toEqual([3050]);
   });
 });
+
+describe('segment merges after a rolled-back write', () => {
+  it('merge what was committed, not what a rolled-back transaction wrote under the same segment id', () => {
+    const { db, index } = indexOn();
+    index.upsertMany(documents(100));
+    expect(() =>
+      db.transaction(() => {
+        index.upsertMany(documents(100, 5001));
+        throw new Error('the batch failed');
+      })(),
+    ).toThrow('the batch failed');
+    index.upsertMany(documents(100, 101));
+    index.upsertMany(documents(100, 201));
+    index.maintain();
+    expect(segmentsOf(db)).toEqual([{ id: 4, base: 0, span: 300, level: 1 }]);
+    expect(index.count(parseQuery('5050'), {})).toBe(0);
+    expect(index.search(parseQuery('第 150 篇'), {}, 0, 5).hits.map((hit) => hit.id)).toEqual([150]);
+  });
+});
