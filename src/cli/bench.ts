@@ -311,6 +311,11 @@ async function main(argv: string[]): Promise<number> {
   const sidecarPath = join(dataDir, `bench-${options.docs}.json`);
   const outPath = isAbsolute(options.out) ? options.out : join(PROJECT_ROOT, options.out);
 
+  if (options.importOnly) {
+    await buildDatabase(options, dbPath, sidecarPath);
+    return 0;
+  }
+
   // 1–2. corpus and import (or reuse)
   let sidecar = readSidecar(sidecarPath);
   let reused = false;
@@ -326,11 +331,6 @@ async function main(argv: string[]): Promise<number> {
       db.close();
       db = undefined;
     }
-  }
-  if (options.importOnly) {
-    db?.close();
-    await buildDatabase(options, dbPath, sidecarPath);
-    return 0;
   }
   if (!db || !reused) {
     db?.close();

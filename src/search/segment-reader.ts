@@ -3,6 +3,7 @@ import { decodeDocs, decodeWithin, readHeader, readSkips, type EncodedList, type
 import { unionLists } from './list-ops.js';
 import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, positionsKey, POSITIONS_SUFFIX, SKIP_MIN_ENTRIES, SKIP_SUFFIX } from './rows.js';
 import { NS } from './segment-builder.js';
+import { ByteBoundedCache } from './byte-cache.js';
 
 /**
  * Reading one key's lists out of a stored segment. Needs nothing but the postings table, so the
@@ -80,16 +81,14 @@ type CachedValue = Uint8Array | Uint8Array[] | KeyedList[];
 
 export class PostingsReader {
   readonly #stmts;
-  /** Long lists and positions chunks read before, by segment and key, least recently used first. */
-  readonly #lists = new Map<string, { value: CachedValue; bytes: number }>();
-  #listBytes = 0;
+  /** Long lists and positions chunks read before, by segment and key. */
+  readonly #lists: ByteBoundedCache<string, CachedValue>;
   #generation = 0;
   readonly #cachedListBytes: number;
-  readonly #listCacheBytes: number;
 
   constructor(db: Db, cache: ListCacheOptions = {}) {
     this.#cachedListBytes = cache.cachedListBytes ?? CACHED_LIST_BYTES;
-    this.#listCacheBytes = cache.listCacheBytes ?? LIST_CACHE_BYTES;
+    this.#lists = new ByteBoundedCache(cache.listCacheBytes ?? LIST_CACHE_BYTES);
     this.#stmts = {
       // the row holding `token`, if any: its own row, or the bucket that starts at or before it
       floorRow: db.prepare<[number, string], { token: string; data: Buffer }>(
@@ -120,12 +119,11 @@ export class PostingsReader {
 
   /** Bytes of lists kept now (never more than the bound once a list is kept). */
   get cachedBytes(): number {
-    return this.#listBytes;
+    return this.#lists.bytes;
   }
 
   forgetLists(): void {
     this.#lists.clear();
-    this.#listBytes = 0;
   }
 
   /** The positions chunks of a split list, in order. */
@@ -187,21 +185,11 @@ export class PostingsReader {
 
   /** A cached value, now the most recently used. */
   #recall(cacheKey: string): CachedValue | undefined {
-    const entry = this.#lists.get(cacheKey);
-    if (!entry) return undefined;
-    this.#lists.delete(cacheKey);
-    this.#lists.set(cacheKey, entry);
-    return entry.value;
+    return this.#lists.get(cacheKey);
   }
 
   #keep(cacheKey: string, value: CachedValue, bytes: number): void {
-    this.#lists.set(cacheKey, { value, bytes });
-    this.#listBytes += bytes;
-    for (const [oldest, entry] of this.#lists) {
-      if (this.#listBytes <= this.#listCacheBytes) break;
-      this.#lists.delete(oldest);
-      this.#listBytes -= entry.bytes;
-    }
+    this.#lists.set(cacheKey, value, bytes);
   }
 
   /** Chunk n of a split list's positions: from the cache (alone, or with all of the list's), else read and kept. */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { ByteBoundedCache } from './byte-cache.js';
 import { concatLists, concatPostings, isSplitList, type PostingList } from './postings.js';
 import { bucketEntries, isAuxiliaryKey, isBucket, packRows, POSITIONS_SUFFIX } from './rows.js';
 import { compareKeys, type BuiltSegment } from './segment-builder.js';
@@ -29,27 +30,15 @@ export const RECENT_SEGMENT_BYTES = 256 * 1024 * 1024;
  * which starts a new generation.
  */
 class RecentSegments {
-  readonly #limit: number;
-  #bytes = 0;
-  readonly #entries = new Map<number, { base: number; span: number; generation: number; built: BuiltSegment; bytes: number }>();
+  readonly #entries: ByteBoundedCache<number, { base: number; span: number; generation: number; built: BuiltSegment }>;
 
   constructor(limit: number) {
-    this.#limit = limit;
+    this.#entries = new ByteBoundedCache(limit);
   }
 
   remember(id: number, base: number, generation: number, built: BuiltSegment): void {
-    // a write that was rolled back left its entry under the id the next write takes
-    this.forget(id);
-    const bytes = built.rows.reduce((sum, row) => sum + row.length, 0);
-    if (bytes > this.#limit) return;
-    this.#entries.set(id, { base, span: built.docCount, generation, built, bytes });
-    this.#bytes += bytes;
-    // the oldest go first: merges take the newest segments
-    for (const [oldId, entry] of this.#entries) {
-      if (this.#bytes <= this.#limit) break;
-      this.#entries.delete(oldId);
-      this.#bytes -= entry.bytes;
-    }
+    // in place of what a write that was rolled back left under the id this write took
+    this.#entries.set(id, { base, span: built.docCount, generation, built }, built.rows.reduce((sum, row) => sum + row.length, 0));
   }
 
   recall(segment: SegmentInfo, generation: number): BuiltSegment | undefined {
@@ -59,15 +48,11 @@ class RecentSegments {
   }
 
   forget(id: number): void {
-    const entry = this.#entries.get(id);
-    if (!entry) return;
     this.#entries.delete(id);
-    this.#bytes -= entry.bytes;
   }
 
   clear(): void {
     this.#entries.clear();
-    this.#bytes = 0;
   }
 }
 
