@@ -28,4 +28,22 @@ describe('JSON Lines files', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('keep a line longer than a chunk whole, and read a last line without a newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-jsonl-'));
+    try {
+      // 3 × 700k three-byte characters: one line over two chunks' worth of bytes
+      const long = '长'.repeat(700_000);
+      const path = join(dir, 'long.jsonl');
+      writeFileSync(path, `${JSON.stringify({ n: 0 })}\n${JSON.stringify({ n: 1, body: long })}\n${JSON.stringify({ n: 2, body: '尾行' })}`);
+      const rejected: Rejection[] = [];
+      const values = [...recordsOfFiles([path], rejected)].map((record) => record.value as { n: number; body?: string });
+      expect(rejected).toEqual([]);
+      expect(values.map((value) => value.n)).toEqual([0, 1, 2]);
+      expect(values[1]!.body).toBe(long);
+      expect(values[2]!.body).toBe('尾行');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
