@@ -22,14 +22,15 @@ function* linesOf(path: string): Generator<string> {
       if (kept === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
       const read = readSync(fd, buffer, kept, buffer.length - kept, null);
       if (read === 0) break;
-      const end = kept + read;
+      // only the bytes read: what lies beyond is left over from earlier chunks
+      const filled = buffer.subarray(0, kept + read);
       let from = 0;
-      for (let newline = buffer.indexOf(NEWLINE, kept); newline >= 0 && newline < end; newline = buffer.indexOf(NEWLINE, from)) {
-        yield buffer.toString('utf8', from, newline);
+      for (let newline = filled.indexOf(NEWLINE, kept); newline >= 0; newline = filled.indexOf(NEWLINE, from)) {
+        yield filled.toString('utf8', from, newline);
         from = newline + 1;
       }
-      kept = end - from;
-      buffer.copy(buffer, 0, from, end);
+      kept = filled.length - from;
+      buffer.copy(buffer, 0, from, filled.length);
     }
     if (kept > 0) yield buffer.toString('utf8', 0, kept);
   } finally {
