@@ -38,7 +38,7 @@ export function classOf(codePoint: number): CharClass {
   return cls;
 }
 
-/** True when the text holds at least one CJK character (such terms match as plain substrings). */
+/** True when the text holds at least one CJK character. */
 export function hasCjk(text: string): boolean {
   for (const ch of text) if (classOf(ch.codePointAt(0)!) === CharClass.Cjk) return true;
   return false;

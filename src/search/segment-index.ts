@@ -1,7 +1,6 @@
 import type { Db } from '../db/open.js';
 import { bm25Scores, bm25Term, idf } from './bm25.js';
 import type { DocumentText, IndexedDocument, PreparedIndexBatch, RelatedHit, SearchFilters, SearchHit, SearchIndex, SearchPage, Tier } from './engine.js';
-import { termOccursIn } from './match.js';
 import { normalizeText } from './normalize.js';
 import { indexOf } from './list-ops.js';
 import { ensureListKernels } from './kernels/list-kernels.js';
@@ -32,7 +31,7 @@ import { termPhrase, type TermPhrase } from './tokenize.js';
 export { FULL_RANK_LIMIT } from './segment-query.js';
 
 export interface SegmentIndexOptions {
-  /** Loads the text of documents, for verifying candidates of terms the index alone cannot decide. */
+  /** Loads the text of documents, for scoring the short list of related results. */
   loadTexts: (ids: number[]) => Map<number, DocumentText>;
   /** Result pages kept for repeated queries (0 turns the cache off, as the benchmark does). */
   cacheEntries?: number;
@@ -59,11 +58,8 @@ export interface SegmentIndexOptions {
 
 /** A query's matches over every segment, before ranking. */
 interface Evaluated {
-  /** The matching documents, ascending (checked against the text when not exact). */
+  /** The matching documents, ascending: every segment's candidates joined. */
   docs: Int32Array;
-  /** Every segment's candidates joined: `docs`, or a superset of it before the text check. */
-  candidates: Int32Array;
-  exact: boolean;
   parts: SegmentSearchResult[];
 }
 
@@ -208,26 +204,8 @@ export class SegmentSearchIndex implements SearchIndex {
     if (query.include.length === 0) return null;
     const include = query.include.map(phrasesOf);
     const exclude = query.exclude.map(phrasesOf);
-    const exact = [...include, ...exclude].every((variants) => variants.every((phrase) => phrase.exact));
-    const parts = this.#searchSegments({ include, exclude, categoryId: filters.categoryId, tagId: filters.tagId, exact, newest, ranked });
-    const candidates = concatDocs(parts.map((part) => part.candidates));
-    const docs = exact ? candidates : this.#verify(candidates, query);
-    return { docs, candidates, exact, parts };
-  }
-
-  /** Checks candidates of terms the index can only narrow against the documents' text. */
-  #verify(docs: Int32Array, query: ParsedQuery): Int32Array {
-    const articleOf = this.#docs.article;
-    const texts = this.#loadTexts(Array.from(docs, (doc) => articleOf[doc]!));
-    const holds = (term: Term, within: string[]) => termVariants(term).some((v) => within.some((f) => termOccursIn(v, f)));
-    const kept: number[] = [];
-    for (const doc of docs) {
-      const text = texts.get(articleOf[doc]!);
-      if (!text) continue;
-      const fields = [normalizeText(text.title), ...text.tags.map(normalizeText), normalizeText(text.summary), normalizeText(text.body)];
-      if (query.include.every((term) => holds(term, fields)) && !query.exclude.some((term) => holds(term, fields))) kept.push(doc);
-    }
-    return Int32Array.from(kept);
+    const parts = this.#searchSegments({ include, exclude, categoryId: filters.categoryId, tagId: filters.tagId, newest, ranked });
+    return { docs: concatDocs(parts.map((part) => part.candidates)), parts };
   }
 
   search(query: ParsedQuery, filters: SearchFilters, offset: number, limit: number): SearchPage {
@@ -271,15 +249,14 @@ export class SegmentSearchIndex implements SearchIndex {
     const total = docs.length;
     if (total === 0 || offset >= total) return { total, hits: [] };
     const table = this.#docs;
-    const tierOf = evaluated.exact ? undefined : this.#tiersFromText(docs, query);
     if (total <= FULL_RANK_LIMIT) {
-      const tiers = tierOf ?? this.#tiersFromSegments(evaluated);
+      const tiers = this.#tiersFromSegments(evaluated);
       const score = this.#bm25(evaluated);
       const order = Array.from(docs.keys()).sort((a, b) => tiers(docs[a]!) - tiers(docs[b]!) || score[b]! - score[a]! || table.newer(docs[a]!, docs[b]!));
       return { total, hits: order.slice(offset, offset + limit).map((i) => ({ id: table.article[docs[i]!]!, tier: tiers(docs[i]!) })) };
     }
     // Too many to score in time: tiers in order, each newest first.
-    const tiers = tierOf ? this.#newestFromText(docs, tierOf, offset + limit) : this.#newestFromSegments(evaluated.parts);
+    const tiers = this.#newestFromSegments(evaluated.parts);
     const hits: SearchHit[] = [];
     let skip = offset;
     for (const tier of [0, 1, 2] as const) {
@@ -296,7 +273,7 @@ export class SegmentSearchIndex implements SearchIndex {
   }
 
   /** BM25 of each document from the weighted occurrences the segments found. */
-  #bm25({ docs, candidates, parts }: Evaluated): Float64Array {
+  #bm25({ docs, parts }: Evaluated): Float64Array {
     const table = this.#docs;
     const average = table.averageLength();
     const terms = parts[0]?.termLive.length ?? 0;
@@ -308,19 +285,17 @@ export class SegmentSearchIndex implements SearchIndex {
     const scores = new Float64Array(docs.length);
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i]!;
-      // docs are the candidates, or the ones of them the text confirmed
-      const row = candidates.length === docs.length ? i : indexOf(candidates, doc);
-      for (let j = 0; j < terms; j++) scores[i]! += bm25Term(idfs[j]!, weights[row * terms + j]!, table.length[doc]!, average);
+      for (let j = 0; j < terms; j++) scores[i]! += bm25Term(idfs[j]!, weights[i * terms + j]!, table.length[doc]!, average);
     }
     return scores;
   }
 
-  #tiersFromSegments({ candidates, parts }: Evaluated): (doc: number) => Tier {
+  #tiersFromSegments({ docs, parts }: Evaluated): (doc: number) => Tier {
     const tiers = concatArrays(
       parts.map((part) => part.tiers!),
       (n) => new Uint8Array(n),
     );
-    return (doc) => tiers[indexOf(candidates, doc)]! as Tier;
+    return (doc) => tiers[indexOf(docs, doc)]! as Tier;
   }
 
   /** Each tier's size and newest documents (as many as the segments were asked for), newest first. */
@@ -330,28 +305,6 @@ export class SegmentSearchIndex implements SearchIndex {
       size: parts.reduce((sum, part) => sum + part.tierSizes[tier]!, 0),
       newest: concatDocs(parts.map((part) => part.newest[tier]!)).sort(newer),
     }));
-  }
-
-  #newestFromText(docs: Int32Array, tierOf: (doc: number) => Tier, count: number): Array<{ size: number; newest: Int32Array }> {
-    const members: number[][] = [[], [], []];
-    for (const doc of docs) members[tierOf(doc)]!.push(doc);
-    return members.map((m) => ({ size: m.length, newest: newestOf(Int32Array.from(m), count, this.#docs.newer) }));
-  }
-
-  /** Tier 0: every term in the title; 1: every term in title or tags; 2: the rest. */
-  #tiersFromText(docs: Int32Array, query: ParsedQuery): (doc: number) => Tier {
-    const texts = this.#loadTexts(Array.from(docs, (doc) => this.#docs.article[doc]!));
-    const tiers = new Map<number, Tier>();
-    const holds = (term: Term, within: string[]) => termVariants(term).some((v) => within.some((f) => termOccursIn(v, f)));
-    for (const doc of docs) {
-      const text = texts.get(this.#docs.article[doc]!);
-      const titleText = text ? normalizeText(text.title) : '';
-      const tagTexts = text ? text.tags.map(normalizeText) : [];
-      if (query.include.every((t) => holds(t, [titleText]))) tiers.set(doc, 0);
-      else if (query.include.every((t) => holds(t, [titleText, ...tagTexts]))) tiers.set(doc, 1);
-      else tiers.set(doc, 2);
-    }
-    return (doc) => tiers.get(doc) ?? 2;
   }
 
   related(words: string[], filters: SearchFilters, exclude: ReadonlySet<number>, limit: number): RelatedHit[] {

@@ -3,7 +3,7 @@ import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
 import { kernelMarkedJoin } from './kernels/list-kernels.js';
 import { MAX_TALLIED_WORDS, tallyWords } from './related-tally.js';
-import { termDocsInSegment, termsInSegment, unweighedTermDocs, type ListSource, type TermDocs } from './segment-terms.js';
+import { termDocsInSegment, unweighedTermDocs, type ListSource, type TermDocs } from './segment-terms.js';
 import type { TermPhrase } from './tokenize.js';
 
 /**
@@ -34,8 +34,6 @@ export interface SegmentSearch {
   exclude: TermPhrase[][];
   categoryId: number | undefined;
   tagId: number | undefined;
-  /** Whether every term is decided by the index; if not, candidates are checked against the text later. */
-  exact: boolean;
   /** Documents wanted from each tier, newest first (the offset plus the page). */
   newest: number;
   /** False when only the candidates are wanted (counting). */
@@ -43,20 +41,19 @@ export interface SegmentSearch {
 }
 
 export interface SegmentSearchResult {
-  /** Live documents in the filters holding every term and no excluded term the index decides; ascending. */
+  /** Live documents in the filters holding every term and no excluded term; ascending. */
   candidates: Int32Array;
   /** Live documents holding each included term (in any category), for its IDF; with `weights`. */
   termLive: number[];
-  /** When exact and `weights` are given: each candidate's tier. */
+  /** When `weights` are given: each candidate's tier. */
   tiers: Uint8Array | undefined;
-  /** When exact: the tiers' sizes. */
+  /** The tiers' sizes. */
   tierSizes: [number, number, number];
-  /** When exact: the `newest` newest candidates of each tier, newest first. */
+  /** The `newest` newest candidates of each tier, newest first. */
   newest: [Int32Array, Int32Array, Int32Array];
   /**
    * Each included term's weighted frequency in each candidate (candidate-major), for BM25: when
-   * there are at most FULL_RANK_LIMIT candidates, or they are still to be checked against the text
-   * (the checked set may be small enough to score).
+   * there are at most FULL_RANK_LIMIT candidates.
    */
   weights: Float64Array | undefined;
 }
@@ -241,10 +238,7 @@ export function markedCandidatesInJs(segment: SegmentInfo, bySize: Array<{ headD
 
 /** One segment's part of a search; `lists` may be a source that remembers lookups already made. */
 export function searchSegment(reader: PostingsReader, segment: SegmentInfo, search: SegmentSearch, facts: DocumentFacts, lists: ListSource = reader): SegmentSearchResult {
-  // a search the text must still check scores every candidate: its weights are read at once
-  const uncheckedMatches = search.exact ? undefined : termsInSegment(lists, segment, search.include);
-  const included: TermDocs[] =
-    uncheckedMatches?.map((t) => ({ headDocs: t.head.docs, headAmong: () => t.head, bodyDocs: t.body.docs, bodyAmong: () => t.body })) ?? termDocsInSegment(lists, segment, search.include);
+  const included = termDocsInSegment(lists, segment, search.include);
   const excluded = unweighedTermDocs(lists, segment, search.exclude);
   let united: Int32Array[] | undefined;
   const termDocs = () => (united ??= included.map((t) => unionDocs(t.headDocs, t.bodyDocs)));
@@ -257,14 +251,11 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
         ? liveUnionDocs(included[0]!.headDocs, included[0]!.bodyDocs, alive)
         : mergedCandidates(termDocs(), facts, search.categoryId);
   if (search.tagId !== undefined && candidates.length > 0) candidates = intersectDocs(candidates, reader.list(segment, `${NS.facet}t${search.tagId}`, false)?.docs ?? new Int32Array(0));
-  // only terms the index decides exclude here; the others are checked against the text later
-  search.exclude.forEach((variants, j) => {
-    if (variants.every((phrase) => phrase.exact)) candidates = subtractDocs(candidates, unionDocs(excluded[j]!.headDocs, excluded[j]!.bodyDocs));
-  });
+  for (const { headDocs, bodyDocs } of excluded) candidates = subtractDocs(candidates, unionDocs(headDocs, bodyDocs));
   const empty = new Int32Array(0);
   if (!search.ranked) return { candidates, termLive: [], tiers: undefined, tierSizes: [0, 0, 0], newest: [empty, empty, empty], weights: undefined };
   // what BM25 needs, when the whole set may be small enough to score (no segment alone is larger)
-  const scorable = candidates.length <= FULL_RANK_LIMIT || !search.exact;
+  const scorable = candidates.length <= FULL_RANK_LIMIT;
   const termLive = scorable ? termDocs().map((d) => liveIn(d, alive)) : [];
   let weights: Float64Array | undefined;
   if (scorable) {
@@ -282,8 +273,6 @@ export function searchSegment(reader: PostingsReader, segment: SegmentInfo, sear
       }
     }
   }
-  if (!search.exact) return { candidates, termLive, tiers: undefined, tierSizes: [0, 0, 0], newest: [empty, empty, empty], weights };
-
   const members = tiersOf(candidates, included);
   return {
     candidates,

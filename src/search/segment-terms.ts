@@ -14,12 +14,6 @@ import { symbolPairs, type TermPhrase } from './tokenize.js';
 
 export const EMPTY_MATCHES: PhraseMatches = { docs: new Int32Array(0), weights: new Float64Array(0), zones: new Uint8Array(0) };
 
-/** A term's matches in the head (title and tags) and the body (summary and text). */
-export interface FieldMatches {
-  head: PhraseMatches;
-  body: PhraseMatches;
-}
-
 function isSingleCjk(token: string): boolean {
   const cp = token.codePointAt(0)!;
   return token.length === (cp > 0xffff ? 2 : 1) && classOf(cp) === CharClass.Cjk;
@@ -142,16 +136,14 @@ function phraseRefs(source: ListSource, segment: SegmentInfo, head: boolean, phr
   return { refs: offsets.map((j) => refs[j]!), offsets, tokens: offsets.length };
 }
 
-/** Where one phrase occurs in one field of one segment. */
-function phraseInSegment(source: ListSource, segment: SegmentInfo, field: 'head' | 'body', phrase: TermPhrase): PhraseMatches {
-  const head = field === 'head';
-  const found = phraseRefs(source, segment, head, phrase);
+/** Where one phrase occurs in the head (title and tags) of one segment, weighed. */
+function weighedPhraseInHead(source: ListSource, segment: SegmentInfo, phrase: TermPhrase): PhraseMatches {
+  const found = phraseRefs(source, segment, true, phrase);
   if (!found) return EMPTY_MATCHES;
   // a prefix's title and tag matches: each expansion weighed from its own list, then united
-  if (head && found.tokens === 1 && found.refs[0]!.length > 1) return unitedMatches(found.refs[0]!.map((ref) => matchPhrase([ref.decode()], TAG_BASE, headWeight)));
+  if (found.tokens === 1 && found.refs[0]!.length > 1) return unitedMatches(found.refs[0]!.map((ref) => matchPhrase([ref.decode()], TAG_BASE, headWeight)));
   const lists = narrowedLists(found.refs);
-  if (!lists) return EMPTY_MATCHES;
-  return head || found.tokens > 1 ? matchPhrase(lists, TAG_BASE, head ? headWeight : bodyWeight, found.offsets) : countedMatches(lists[0]!, WEIGHTS.body);
+  return lists ? matchPhrase(lists, TAG_BASE, headWeight, found.offsets) : EMPTY_MATCHES;
 }
 
 /**
@@ -265,19 +257,6 @@ export function entriesToRead(source: ListSource, segment: SegmentInfo, terms: r
   return entries;
 }
 
-/** Each term's matches in one segment; a term is the phrases of its variants (any may match). */
-export function termsInSegment(source: ListSource, segment: SegmentInfo, terms: readonly TermPhrase[][]): FieldMatches[] {
-  return terms.map((variants) => {
-    let head = EMPTY_MATCHES;
-    let body = EMPTY_MATCHES;
-    for (const phrase of variants) {
-      head = unionMatches(head, phraseInSegment(source, segment, 'head', phrase));
-      body = unionMatches(body, phraseInSegment(source, segment, 'body', phrase));
-    }
-    return { head, body };
-  });
-}
-
 /** A term's head matches (for tiers), the documents whose body holds it, and its body weights on demand. */
 export interface TermDocs {
   headDocs: Int32Array;
@@ -289,8 +268,8 @@ export interface TermDocs {
 }
 
 /**
- * termsInSegment without counting a common body phrase's occurrences: which documents hold each
- * term, then weights and zones only for the documents that need them (the scored few, and those
+ * Each term's matches in one segment (a term is the phrases of its variants, any may match),
+ * without counting a common body phrase's occurrences: which documents hold each term, then weights and zones only for the documents that need them (the scored few, and those
  * in every term's head, for the tiers). Such a phrase is done with a document at its first
  * occurrence, where counting them all took a quarter more time (at 1M: 配置和 174 → 125 ms); and a
  * common word's title and tag list is weighed for the candidates, not whole.
@@ -340,7 +319,7 @@ function phraseInHead(source: ListSource, segment: SegmentInfo, phrase: TermPhra
       among: (docs) => (expansions.length === 1 ? weighed(expansions[0]!, docs) : unitedMatches(expansions.map((ref) => weighed(ref, docs)))),
     };
   }
-  const matches = phraseInSegment(source, segment, 'head', phrase);
+  const matches = weighedPhraseInHead(source, segment, phrase);
   return { docs: matches.docs, among: () => matches };
 }
 
@@ -361,7 +340,7 @@ export function unweighedTermDocs(source: ListSource, segment: SegmentInfo, term
   });
 }
 
-/** The head documents holding one phrase: phraseInSegment's documents without their weights. */
+/** The head documents holding one phrase: weighedPhraseInHead's documents without their weights. */
 function phraseDocsInHead(source: ListSource, segment: SegmentInfo, phrase: TermPhrase): Int32Array {
   const found = phraseRefs(source, segment, true, phrase);
   if (!found) return EMPTY_MATCHES.docs;

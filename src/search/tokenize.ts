@@ -103,29 +103,20 @@ export function indexTokens(text: string): string {
   return tokens.join(' ');
 }
 
-
 export interface TermPhrase {
   /** Tokens to match at consecutive positions. */
   tokens: string[];
   /** Whether the last token is matched as a prefix. */
   prefix: boolean;
-  /**
-   * False when the index can only narrow the candidates: a CJK-bearing term that starts with a
-   * word may begin in the middle of an indexed word (substring semantics), so that word is left
-   * out of the phrase and every candidate must be checked against the text.
-   */
-  exact: boolean;
 }
 
-/** Builds the phrase that finds a normalised term, following the rules in the comment above. */
+/**
+ * Builds the phrase that finds a normalised term, following the rules in the comment above. A term
+ * starts at a word boundary (match.ts), so a word it starts with is a whole token of the index
+ * (linux命令 is the phrase linux, 命令), and the index alone decides every term.
+ */
 export function termPhrase(term: string): TermPhrase {
   const segs = segment(term);
-  const containsCjk = segs.some((s) => s.kind === 'cjk');
-  let exact = true;
-  if (containsCjk && segs[0]?.kind === 'word') {
-    segs.shift();
-    exact = false;
-  }
   const tokens: string[] = [];
   let prefix = false;
   segs.forEach((seg, index) => {
@@ -155,7 +146,7 @@ export function termPhrase(term: string): TermPhrase {
         break;
     }
   });
-  return { tokens, prefix, exact };
+  return { tokens, prefix };
 }
 
 const isSymbolToken = (token: string) => token.codePointAt(0)! >= 0xf0000 && token !== SPACE_TOKEN;
@@ -177,5 +168,5 @@ export function symbolPairs(phrase: TermPhrase): TermPhrase | undefined {
   if (tokens.length < 2 || !tokens.every((t) => isSymbolToken(t) || isWordToken(t))) return undefined;
   const pairs: string[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) pairs.push(tokens[i]! + tokens[i + 1]!);
-  return { tokens: pairs, prefix: phrase.prefix, exact: phrase.exact };
+  return { tokens: pairs, prefix: phrase.prefix };
 }

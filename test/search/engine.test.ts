@@ -9,10 +9,11 @@ import { oracleMatches, type OracleDoc } from './oracle.js';
 let db: Db;
 let index: SegmentSearchIndex;
 let texts = new Map<number, DocumentText>();
+let textLoads = 0;
 
 beforeAll(() => {
   db = openDatabase(':memory:');
-  index = new SegmentSearchIndex(db, { mergeFactor: 2, loadTexts: (ids) => new Map(ids.flatMap((id) => (texts.has(id) ? [[id, texts.get(id)!]] : []))) });
+  index = new SegmentSearchIndex(db, { mergeFactor: 2, loadTexts: (ids) => (textLoads++, new Map(ids.flatMap((id) => (texts.has(id) ? [[id, texts.get(id)!]] : [])))) });
 });
 afterAll(() => db.close());
 
@@ -53,6 +54,8 @@ describe('search engine: fixed cases from the semantics', () => {
     doc(8, '容器網路與命名空間'),
     doc(9, 'mongodb 副本集', '', ['Mongo']),
     doc(10, 'aspnet 和 asp.net core'),
+    doc(11, 'archlinux命令 入门'),
+    doc(12, '常用linux命令行'),
   ];
   beforeAll(() => load(docs));
 
@@ -73,6 +76,11 @@ describe('search engine: fixed cases from the semantics', () => {
     ['"c + +"', [7]],
     ['宿主 -宿主机', [2]],
     ['node.js', [5]],
+    // a leading word starts a word, as any Latin term does: the index decides it alone
+    ['linux命令', [12]],
+    ['archlinux命令', [11]],
+    ['inux命令', []],
+    ['命令', [11, 12]],
   ];
   for (const [q, expected] of cases) {
     it(`${q} -> ${expected.join(',')}`, () => {
@@ -80,6 +88,12 @@ describe('search engine: fixed cases from the semantics', () => {
       expect(oracleIds(docs, q)).toEqual(expected);
     });
   }
+
+  it('answers a term that starts with a word from the index alone, reading no text', () => {
+    textLoads = 0;
+    expect(engineIds('linux命令 -入门')).toEqual([12]);
+    expect(textLoads).toBe(0);
+  });
 
   it('finds aliases: k8s -> Kubernetes, mongodb -> Mongo', () => {
     const aliases = new Map([['k8s', 'kubernetes'], ['mongodb', 'mongo']]);

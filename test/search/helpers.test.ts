@@ -51,7 +51,7 @@ function segmentSearch(q: string) {
   store.read(() => store.sync());
   const reader = new PostingsReader(db);
   const include = parseQuery(q).include.map((term) => termVariants(term).map(termPhrase));
-  const search: SegmentSearch = { include, exclude: [], categoryId: undefined, tagId: undefined, exact: true, newest: 20, ranked: true };
+  const search: SegmentSearch = { include, exclude: [], categoryId: undefined, tagId: undefined, newest: 20, ranked: true };
   const generation = store.generation;
   const { alive, category, minute, article } = store.docs;
   const facts = { alive, category, minute, article };

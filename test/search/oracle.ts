@@ -12,8 +12,8 @@ function isWordChar(ch: string | undefined): boolean {
   return ch !== undefined && WORD.test(ch) && !CJK.test(ch);
 }
 
+/** A term occurs where it starts at a word boundary: not after a letter or digit when it starts with one. */
 export function oracleOccurs(term: string, text: string): boolean {
-  if (CJK.test(term)) return text.includes(term);
   const chars = Array.from(text);
   const termChars = Array.from(term);
   for (let i = 0; i + termChars.length <= chars.length; i++) {

@@ -56,9 +56,9 @@ describe('normalizeText', () => {
 describe('symbol pairs', () => {
   const sym = (ch: string) => symbolToken(ch.codePointAt(0)!);
   it('turn a term of words and symbols into the phrase of its neighbouring pairs', () => {
-    expect(symbolPairs(termPhrase('c++'))).toEqual({ tokens: [`c${sym('+')}`, `${sym('+')}${sym('+')}`], prefix: false, exact: true });
-    expect(symbolPairs(termPhrase('node.js'))).toEqual({ tokens: [`node${sym('.')}`, `${sym('.')}js`], prefix: true, exact: true });
-    expect(symbolPairs(termPhrase('.net'))).toEqual({ tokens: [`${sym('.')}net`], prefix: true, exact: true });
+    expect(symbolPairs(termPhrase('c++'))).toEqual({ tokens: [`c${sym('+')}`, `${sym('+')}${sym('+')}`], prefix: false });
+    expect(symbolPairs(termPhrase('node.js'))).toEqual({ tokens: [`node${sym('.')}`, `${sym('.')}js`], prefix: true });
+    expect(symbolPairs(termPhrase('.net'))).toEqual({ tokens: [`${sym('.')}net`], prefix: true });
   });
 
   it('leave alone what the pairs cannot hold: one token, spaces, Chinese', () => {
