@@ -1,7 +1,7 @@
 import { DEFAULT_SEED, benchRecord, choose, mixSeed, mostCommonTerms, mulberry32, randomInt, recordText, sampleCjkWord, sampleLatinTerm, type CorpusOptions, type Random } from './corpus.js';
 import { CJK_WORDS } from './vocabulary.js';
 
-export type QueryClassId = 'cjk1' | 'cjk2' | 'cjk3' | 'cjk4' | 'cjk6' | 'latin' | 'symbol' | 'and2' | 'common' | 'related';
+export type QueryClassId = 'cjk1' | 'cjk2' | 'cjk3' | 'cjk4' | 'cjk6' | 'latin' | 'symbol' | 'mixed' | 'and2' | 'common' | 'related';
 
 export interface QueryClass {
   id: QueryClassId;
@@ -84,6 +84,7 @@ export function buildQueryMix(options: QueryMixOptions): QueryClass[] {
       viaService: false,
     };
   };
+  const mixedRandom = rng('mixed');
   const andRandom = rng('and2');
   const relatedRandom = rng('related');
   const common = mostCommonTerms(8).map((t) => t.term);
@@ -95,6 +96,13 @@ export function buildQueryMix(options: QueryMixOptions): QueryClass[] {
     cjk(6, 'cjk6', '6-char CJK'),
     { id: 'latin', label: 'Latin prefix', source: `prefixes such as ${LATIN_PREFIXES.slice(0, 5).join(', ')}`, queries: cycle(LATIN_PREFIXES, n, rng('latin')), viaService: false },
     { id: 'symbol', label: 'symbol terms', source: SYMBOL_TERMS.slice(0, 6).join(', '), queries: cycle(SYMBOL_TERMS, n, rng('symbol')), viaService: false },
+    {
+      id: 'mixed',
+      label: 'Latin + CJK term',
+      source: 'a frequency-weighted Latin word and CJK word run together, as in docker容器',
+      queries: Array.from({ length: n }, () => `${sampleLatinTerm(mixedRandom)}${sampleCjkWord(mixedRandom)}`),
+      viaService: false,
+    },
     {
       id: 'and2',
       label: 'two terms (AND)',

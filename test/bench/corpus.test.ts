@@ -83,5 +83,6 @@ describe('benchmark corpus', () => {
     }
     expect(byId.get('symbol')!.queries.some((q) => /[+#.]/.test(q))).toBe(true);
     expect(byId.get('and2')!.queries.every((q) => q.split(' ').length === 2)).toBe(true);
+    expect(byId.get('mixed')!.queries.every((q) => /^[a-z][\w.+#-]*\p{Script=Han}+$/iu.test(q))).toBe(true);
   });
 });
