@@ -44,6 +44,15 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<a href="/articles/1">站内</a>');
   });
 
+  it('turns bare web and mail addresses into links, and leaves prose without one alone', () => {
+    const html = renderMarkdown('见 https://example.org/a 和 www.example.com，或 http://localhost:3000/ 或写信给 ops@example.net。\n\n纯中文段落，没有链接。').html;
+    expect(html).toContain('<a href="https://example.org/a"');
+    expect(html).toContain('<a href="http://www.example.com"');
+    expect(html).toContain('<a href="http://localhost:3000/"');
+    expect(html).toContain('<a href="mailto:ops@example.net"');
+    expect(html).toContain('<p>纯中文段落，没有链接。</p>');
+  });
+
   it('highlights code on the server and keeps the language', () => {
     const { html, plainText } = renderMarkdown('```go\nfunc main() {}\n```');
     expect(html).toContain('class="hljs language-go"');
