@@ -10,6 +10,7 @@ import { reindexIfNeeded } from './content/reindex.js';
 import { createRenderedCache, RENDERED_CACHE_ENTRIES } from './content/rendered.js';
 import { linuxCommands } from './content/linux-command.js';
 import { createTakedownService } from './content/takedown.js';
+import { createArticleTexts } from './content/texts.js';
 import { createViewCounter } from './content/views.js';
 import type { DocumentText } from './search/engine.js';
 import { createSearchService } from './search/service.js';
@@ -55,15 +56,16 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
     return catalogCache.catalog;
   };
 
+  const texts = createArticleTexts(articles);
   const index = new SegmentSearchIndex(db, {
     loadTexts(ids) {
-      const rows = articles.texts(ids);
-      const tagIds = articles.tagIdsOf(rows.map((row) => row.id));
+      const found = texts(ids);
+      const tagIds = articles.tagIdsOf(found.map((text) => text.id));
       const current = catalog();
       return new Map<number, DocumentText>(
-        rows.map((row) => [
-          row.id,
-          { title: row.title, summary: row.summary, body: row.plain_text, tags: (tagIds.get(row.id) ?? []).map((id) => current.tagById.get(id)?.name ?? '') },
+        found.map((text) => [
+          text.id,
+          { title: text.title, summary: text.summary, body: text.plainText, tags: (tagIds.get(text.id) ?? []).map((id) => current.tagById.get(id)?.name ?? '') },
         ]),
       );
     },
@@ -79,7 +81,7 @@ export function createServices(db: Db, options: ServiceOptions = {}) {
   reindexIfNeeded({ db, articles, index, catalog });
 
   const importer = createImporter({ db, articles, taxonomy, index, contentVersion });
-  const search = createSearchService({ index, articles, catalog });
+  const search = createSearchService({ index, articles, texts, catalog });
   const takedown = createTakedownService({ db, articles, takedowns: createTakedownRepository(db), index, catalog, contentVersion });
   const views = createViewCounter({ db, articles, ...(options.viewFlushIntervalMs ? { flushIntervalMs: options.viewFlushIntervalMs } : {}) });
   const widgets = createSiteWidgets({

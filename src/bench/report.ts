@@ -107,7 +107,7 @@ inside a section by hand.
   snippets), as the search page does. A class that takes more than its time budget in a run
   (\`--class-budget\`, 30 s) is timed on fewer queries; the table says so.
 - **Brute force.** For a few queries per class, the same SQLite connection scans every published
-  article with \`instr(lower(title), ?) OR instr(lower(plain_text), ?)\` (one pair per term) ordered by
+  article with \`instr(lower(title), ?) OR instr(lower(body_md), ?)\` (one pair per term; the Markdown, since plain text is not stored) ordered by
   date; the speed-up is its median divided by the engine's median on the same queries.
 - **HTTP.** Servers run as child processes; autocannon drives them from the benchmark process on
   the same cores, so absolute requests/s are modest. **Ratios to hello-world measured in the same

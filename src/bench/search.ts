@@ -10,7 +10,7 @@ import { max, median, percentile, timeMs } from './stats.js';
 
 export const SEARCH_LIMIT = 20;
 /** The scans' test of one term (bound twice): 1 when the article holds it, else 0. */
-const HOLDS_TERM = '(instr(lower(title), ?) > 0 OR instr(lower(plain_text), ?) > 0)';
+const HOLDS_TERM = '(instr(lower(title), ?) > 0 OR instr(lower(body_md), ?) > 0)';
 /** Rows the related scan keeps: the engine's short list (three times the section, segment-index.ts related). */
 const RELATED_SCAN_LIMIT = RELATED_LIMIT * 3;
 

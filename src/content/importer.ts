@@ -8,6 +8,7 @@ import { DUPLICATE_SIMILARITY, SIGNATURE_SIZE, signatureToBuffer, similarity } f
 import { createPreparePool } from './prepare-pool.js';
 import { prepareBatch, type ArticleSource, type PreparedBatch } from './prepare.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
+import { excerptOf } from './listing.js';
 import { slugify } from './slug.js';
 
 /**
@@ -176,7 +177,7 @@ export function createImporter(deps: ImporterDeps) {
         categoryId,
         summary: record.summary,
         bodyMd: record.body,
-        plainText,
+        excerpt: excerptOf(plainText),
         contentHash: hash,
         tagIds,
         duplicateOf: duplicateGroup(existing?.id, signature, bands),

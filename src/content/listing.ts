@@ -25,6 +25,16 @@ export interface ListItem {
   copies?: Array<{ url: string; title: string; author: string }>;
 }
 
+/** Characters of an article's plain text kept for lists (they show EXCERPT_SHOWN and an ellipsis). */
+export const EXCERPT_STORED = 160;
+const EXCERPT_SHOWN = 140;
+
+/** The stored excerpt of a plain text: its start, never ending in half a surrogate pair. */
+export function excerptOf(plainText: string): string {
+  const start = plainText.slice(0, EXCERPT_STORED);
+  return /[\ud800-\udbff]$/.test(start) ? start.slice(0, -1) : start;
+}
+
 export function articleUrl(id: number): string {
   return `/articles/${id}`;
 }
@@ -40,7 +50,7 @@ export function toListItems(rows: ArticleListRow[], articles: ArticleRepository,
       url: articleUrl(row.id),
       title: row.title,
       titleHtml: escapeHtml(row.title),
-      snippetHtml: escapeHtml(excerpt.length > 140 ? `${excerpt.slice(0, 140)}…` : excerpt),
+      snippetHtml: escapeHtml(excerpt.length > EXCERPT_SHOWN ? `${excerpt.slice(0, EXCERPT_SHOWN)}…` : excerpt),
       author: row.author,
       type: row.type,
       category: { slug: category?.slug ?? '', name: category?.name ?? '' },

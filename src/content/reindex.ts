@@ -3,6 +3,7 @@ import { createMetaFlag } from '../db/changes.js';
 import type { Db } from '../db/open.js';
 import type { IndexedDocument, SearchIndex } from '../search/engine.js';
 import type { Catalog } from './catalog.js';
+import { extractPlainText } from './markdown.js';
 import { analyseText } from './prepare.js';
 import { signatureToBuffer } from './minhash.js';
 
@@ -37,7 +38,8 @@ export function reindexIfNeeded(deps: ReindexDeps): number {
       for (const row of rows) {
         const ids = tagIds.get(row.id) ?? [];
         const tags = ids.map((id) => catalog.tagById.get(id)?.name ?? '');
-        const { normalized, signature } = analyseText({ title: row.title, summary: row.summary, tagNames: tags, plainText: row.plain_text });
+        const plainText = extractPlainText(row.body_md);
+        const { normalized, signature } = analyseText({ title: row.title, summary: row.summary, tagNames: tags, plainText });
         // the stored signature was made the old way: it is replaced
         articles.setSignature(row.id, signature && signatureToBuffer(signature));
         if (row.status !== 'published') continue;
@@ -47,7 +49,7 @@ export function reindexIfNeeded(deps: ReindexDeps): number {
           title: row.title,
           tags,
           summary: row.summary,
-          body: row.plain_text,
+          body: plainText,
           categoryId: row.category_id,
           tagIds: ids,
           normalized,

@@ -4,6 +4,7 @@ import type { Db } from '../db/open.js';
 import type { TakedownRepository } from '../db/takedowns.js';
 import type { SearchIndex } from '../search/engine.js';
 import type { Catalog } from './catalog.js';
+import { extractPlainText } from './markdown.js';
 
 export class TakedownError extends Error {}
 
@@ -36,7 +37,7 @@ export function createTakedownService(deps: TakedownDeps) {
       publishedTs: row.published_ts,
       title: row.title,
       summary: row.summary,
-      body: row.plain_text,
+      body: extractPlainText(row.body_md),
       categoryId: row.category_id,
       tagIds,
       tags: tagIds.map((id) => catalog.tagById.get(id)?.name ?? ''),

@@ -48,11 +48,23 @@ export interface GroupMemberRow {
   source_url: string | null;
 }
 
-export interface ArticleTextRow {
+/** What the plain text of an article is derived from (src/content/texts.ts). */
+export interface ArticleSourceRow {
   id: number;
   title: string;
   summary: string;
-  plain_text: string;
+  body_md: string;
+  content_hash: string;
+}
+
+/** What the index is rebuilt from, for one article. */
+export interface ArticleIndexRow {
+  id: number;
+  title: string;
+  summary: string;
+  body_md: string;
+  published_ts: number;
+  category_id: number;
 }
 
 export interface ArticleTagRow {
@@ -72,7 +84,8 @@ export interface ArticleWrite {
   categoryId: number;
   summary: string;
   bodyMd: string;
-  plainText: string;
+  /** The first characters of the plain text (excerptOf). */
+  excerpt: string;
   contentHash: string;
   tagIds: number[];
   /** Lead of the near-duplicate group this article joins, if any. */
@@ -84,7 +97,7 @@ export interface MonthCountRow {
   n: number;
 }
 
-const LIST_COLUMNS = 'a.id, a.title, a.author, a.type, a.published_at, a.views, a.category_id, a.summary, substr(a.plain_text, 1, 160) AS excerpt, a.updated_at, a.duplicate_of';
+const LIST_COLUMNS = 'a.id, a.title, a.author, a.type, a.published_at, a.views, a.category_id, a.summary, a.excerpt, a.updated_at, a.duplicate_of';
 
 /** Articles and their tags. Every list reads published articles only. */
 export function createArticleRepository(db: Db) {
@@ -99,14 +112,14 @@ export function createArticleRepository(db: Db) {
     ),
     insert: db.prepare(
       `INSERT INTO articles (external_key, title, author, type, source_url, published_at, published_ts, imported_at, updated_at,
-                             views, category_id, summary, body_md, plain_text, content_hash, duplicate_of)
+                             views, category_id, summary, body_md, excerpt, content_hash, duplicate_of)
        VALUES (@externalKey, @title, @author, @type, @sourceUrl, @publishedAt, @publishedTs, @now, @now,
-               @views, @categoryId, @summary, @bodyMd, @plainText, @contentHash, @duplicateOf)`,
+               @views, @categoryId, @summary, @bodyMd, @excerpt, @contentHash, @duplicateOf)`,
     ),
     update: db.prepare(
       `UPDATE articles SET title = @title, author = @author, type = @type, source_url = @sourceUrl, published_at = @publishedAt,
               published_ts = @publishedTs, updated_at = @now, views = max(views, @views), category_id = @categoryId, summary = @summary,
-              body_md = @bodyMd, plain_text = @plainText, content_hash = @contentHash,
+              body_md = @bodyMd, excerpt = @excerpt, content_hash = @contentHash,
               duplicate_of = @duplicateOf
         WHERE id = @id`,
     ),
@@ -119,8 +132,8 @@ export function createArticleRepository(db: Db) {
     listRows: db.prepare<[string], ArticleListRow>(
       `SELECT ${LIST_COLUMNS} FROM articles a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.status = 'published'`,
     ),
-    texts: db.prepare<[string], ArticleTextRow>(
-      `SELECT id, title, summary, plain_text FROM articles WHERE id IN (SELECT value FROM json_each(?)) AND status = 'published'`,
+    sources: db.prepare<[string], ArticleSourceRow>(
+      `SELECT id, title, summary, body_md, content_hash FROM articles WHERE id IN (SELECT value FROM json_each(?)) AND status = 'published'`,
     ),
     countPublished: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM articles WHERE status = 'published'"),
     countAll: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
@@ -196,13 +209,13 @@ export function createArticleRepository(db: Db) {
     firstInCategory: db.prepare<[number], { id: number }>(
       "SELECT id FROM articles WHERE +category_id = ? AND +status = 'published' ORDER BY id LIMIT 1",
     ),
-    indexRow: db.prepare<[number], { id: number; title: string; summary: string; plain_text: string; published_ts: number; category_id: number }>(
-      'SELECT id, title, summary, plain_text, published_ts, category_id FROM articles WHERE id = ?',
+    indexRow: db.prepare<[number], ArticleIndexRow>(
+      'SELECT id, title, summary, body_md, published_ts, category_id FROM articles WHERE id = ?',
     ),
     setStatus: db.prepare<[string, string, number]>('UPDATE articles SET status = ?, updated_at = ? WHERE id = ?'),
     addViews: db.prepare<[number, number]>('UPDATE articles SET views = views + ? WHERE id = ?'),
-    indexSource: db.prepare<[number, number], { id: number; title: string; summary: string; plain_text: string; published_ts: number; category_id: number; status: string }>(
-      'SELECT id, title, summary, plain_text, published_ts, category_id, status FROM articles WHERE id > ? ORDER BY id LIMIT ?',
+    indexSource: db.prepare<[number, number], ArticleIndexRow & { status: string }>(
+      'SELECT id, title, summary, body_md, published_ts, category_id, status FROM articles WHERE id > ? ORDER BY id LIMIT ?',
     ),
   };
 
@@ -238,7 +251,8 @@ export function createArticleRepository(db: Db) {
       const byId = new Map(stmts.listRows.all(json(ids)).map((row) => [row.id, row]));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
-    texts: (ids: readonly number[]) => stmts.texts.all(json(ids)),
+    /** What the plain text of published articles is derived from, in no particular order. */
+    sources: (ids: readonly number[]) => stmts.sources.all(json(ids)),
     countPublished: () => stmts.countPublished.get()!.n,
     countAll: () => stmts.countAll.get()!.n,
     latest: (offset: number, limit: number) => stmts.latest.all(limit, offset),

@@ -22,7 +22,7 @@ export interface PreparedIndexBatch {
   readonly docCount: number;
 }
 
-/** Text of a document in its fields, for checking candidates the index cannot decide alone. */
+/** Text of a document in its fields, for scoring the short list of related results. */
 export interface DocumentText {
   title: string;
   tags: string[];

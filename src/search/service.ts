@@ -1,5 +1,6 @@
 import type { ArticleRepository } from '../db/articles.js';
 import type { Catalog } from '../content/catalog.js';
+import type { ArticleTexts } from '../content/texts.js';
 import { toListItems, type ListItem } from '../content/listing.js';
 import type { SearchFilters, SearchIndex } from './engine.js';
 import { normalizeText } from './normalize.js';
@@ -42,6 +43,8 @@ export interface SearchOutcome {
 export interface SearchServiceDeps {
   index: SearchIndex;
   articles: ArticleRepository;
+  /** Plain text of the articles shown, for their snippets. */
+  texts: ArticleTexts;
   catalog: () => Catalog;
 }
 
@@ -52,13 +55,13 @@ export interface SearchServiceDeps {
 export const WARM_UP_QUERIES = ['的', '数据', '数据库', '配置中心', '命名空间共享', 'linux', 'node.js', 'c++', 'kube 容器', '数据库 索引', '容器网络命名空间共享验证'];
 
 /** Search as pages and the API see it: parse, ask the index, build highlighted result items. */
-export function createSearchService({ index, articles, catalog }: SearchServiceDeps) {
+export function createSearchService({ index, articles, texts: textsOf, catalog }: SearchServiceDeps) {
   function decorate(ids: number[], terms: string[][]): SearchResultItem[] {
     const items = toListItems(articles.listRows(ids), articles, catalog());
-    const texts = new Map(articles.texts(items.map((item) => item.id)).map((row) => [row.id, row]));
+    const texts = new Map(textsOf(items.map((item) => item.id)).map((text) => [text.id, text]));
     return items.map((item) => {
       const text = texts.get(item.id);
-      const body = text?.plain_text || text?.summary || '';
+      const body = text?.plainText || text?.summary || '';
       return { ...item, titleHtml: highlightAll(item.title, terms), snippetHtml: buildSnippet(body, terms) };
     });
   }

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectImportFiles, recordsOfFiles } from '../../src/content/files.js';
+import { extractPlainText } from '../../src/content/markdown.js';
 import type { Rejection } from '../../src/content/records.js';
 import { MAX_BODY_BYTES } from '../../src/content/records.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
@@ -117,13 +118,14 @@ describe('import in worker threads', () => {
       const other = createServices(otherDb, { poems: TEST_POEMS });
       const parallel = await other.importer.importRecordsParallel(records, { workers: 2, batchSize: 8 });
       expect(parallel).toEqual(inThread);
-      const rows = (d: Db) => d.prepare('SELECT external_key, title, body_md, plain_text, typeof(body_md) AS t1, typeof(plain_text) AS t2, content_hash, duplicate_of FROM articles ORDER BY id').all();
+      const rows = (d: Db) => d.prepare('SELECT external_key, title, body_md, excerpt, typeof(body_md) AS t1, typeof(excerpt) AS t2, content_hash, duplicate_of FROM articles ORDER BY id').all();
       expect(rows(otherDb)).toEqual(rows(db));
       // the texts are bound as UTF-8 bytes yet stored as text: excerpts count characters, not bytes
-      const stored = otherDb.prepare("SELECT id, body_md, plain_text, typeof(body_md) AS t1, typeof(plain_text) AS t2 FROM articles WHERE external_key = 'https://example.com/par/12'").get() as { id: number; body_md: string; plain_text: string; t1: string; t2: string };
+      const stored = otherDb.prepare("SELECT id, body_md, excerpt, typeof(body_md) AS t1, typeof(excerpt) AS t2 FROM articles WHERE external_key = 'https://example.com/par/12'").get() as { id: number; body_md: string; excerpt: string; t1: string; t2: string };
       expect(stored).toMatchObject({ body_md: (records[12]!.value as { body: string }).body, t1: 'text', t2: 'text' });
-      expect(stored.plain_text).toContain('容器网络与命名空间的验证。');
-      expect(other.articles.listRows([stored.id])[0]!.excerpt).toBe(stored.plain_text.slice(0, 160));
+      expect(stored.excerpt).toBe(extractPlainText(stored.body_md).slice(0, 160));
+      expect(stored.excerpt).toContain('容器网络与命名空间的验证。');
+      expect(other.articles.listRows([stored.id])[0]!.excerpt).toBe(stored.excerpt);
       for (const q of ['容器网络', '并行导入', '索引合并', '验证 -改过', '7']) {
         expect(other.index.search(parseQuery(q), {}, 0, 50), q).toEqual(services.index.search(parseQuery(q), {}, 0, 50));
       }

@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/open.js';
 import { MIGRATIONS_DIR } from '../../src/paths.js';
 import { parseQuery } from '../../src/search/query.js';
+import { SegmentSearchIndex } from '../../src/search/segment-index.js';
 import { createServices } from '../../src/services.js';
-import { articleRecord, TEST_POEMS } from '../helpers.js';
+import { TEST_POEMS } from '../helpers.js';
 
 /** An in-memory database migrated to 0004, as session 1 left databases (FTS5, stored HTML). */
 function databaseAtVersion4(): Database.Database {
@@ -23,7 +24,7 @@ function databaseAtVersion4(): Database.Database {
 }
 
 describe('migration 0006', () => {
-  it('drops the stored HTML of an existing database and keeps its Markdown and plain text', () => {
+  it('drops the stored HTML of an existing database and keeps its Markdown, and the start of its plain text as the excerpt', () => {
     const db = databaseAtVersion4();
     try {
       const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
@@ -36,7 +37,7 @@ describe('migration 0006', () => {
       expect(columns).toContain('body_md');
       expect(columns).not.toContain('body_html');
       expect(columns).not.toContain('toc_html');
-      expect(db.prepare('SELECT body_md, plain_text FROM articles').get()).toEqual({ body_md: '## 旧', plain_text: '旧' });
+      expect(db.prepare('SELECT body_md, excerpt FROM articles').get()).toEqual({ body_md: '## 旧', excerpt: '旧' });
     } finally {
       db.close();
     }
@@ -50,12 +51,12 @@ describe('migration 0005 and the one-off rebuild', () => {
       const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
       const insert = db.prepare(
         `INSERT INTO articles (external_key, title, type, published_at, published_ts, imported_at, updated_at, category_id, body_md, body_html, toc_html, plain_text, content_hash, status)
-         VALUES (?, ?, 'original', '2023-01-01T00:00:00Z', ?, 'now', 'now', ?, '', '', '', ?, 'h', ?)`,
+         VALUES (?, ?, 'original', '2023-01-01T00:00:00Z', ?, 'now', 'now', ?, ?, '', '', ?, 'h', ?)`,
       );
       const body = '容器网络与命名空间的验证，宿主机上的网络隔离。'.repeat(20);
-      insert.run('a', '旧的容器文章', 100, category, body, 'published');
-      insert.run('b', '另一篇', 200, category, `${body}再加一句。`, 'published');
-      insert.run('c', '下架的容器文章', 300, category, body, 'removed');
+      insert.run('a', '旧的容器文章', 100, category, body, body, 'published');
+      insert.run('b', '另一篇', 200, category, `${body}再加一句。`, `${body}再加一句。`, 'published');
+      insert.run('c', '下架的容器文章', 300, category, body, body, 'removed');
       // an old-style signature that the rebuild must replace, bands included
       db.prepare('INSERT INTO article_signatures (article_id, signature) VALUES (1, ?)').run(Buffer.alloc(128, 7));
       migrate(db);
@@ -88,7 +89,7 @@ describe('migration 0008 (index format 2)', () => {
       const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
       db.prepare(
         `INSERT INTO articles (external_key, title, type, published_at, published_ts, imported_at, updated_at, category_id, body_md, plain_text, content_hash)
-         VALUES ('k', 'C++ 容器', 'original', '2023-01-01T00:00:00Z', 0, 'now', 'now', ?, '', '用 node.js 验证容器网络', 'h')`,
+         VALUES ('k', 'C++ 容器', 'original', '2023-01-01T00:00:00Z', 0, 'now', 'now', ?, '用 node.js 验证容器网络', '用 node.js 验证容器网络', 'h')`,
       ).run(category);
       // a format-1 index as the last version left it: one segment, its rows, the flag set
       db.exec(`INSERT INTO search_segments (id, base, span, level) VALUES (1, 0, 1, 0);
@@ -115,14 +116,25 @@ describe('migration 0010', () => {
     try {
       for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < '0010')) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
       migrate(db, dir);
-      const services = createServices(db, { poems: TEST_POEMS });
-      const records = Array.from({ length: 60 }, (_, i) =>
-        articleRecord({ source_url: `https://example.com/${i}`, title: `第 ${i} 篇：容器网络`, body: `${'用 node.js 验证容器网络的连通。'.repeat(1 + (i % 40))}` }),
-      );
-      services.importer.importRecords(records, { batchSize: 7 });
+      // the index alone: the services of today expect the articles table of today
+      const index = new SegmentSearchIndex(db, { loadTexts: () => new Map() });
+      const docs = Array.from({ length: 60 }, (_, i) => ({
+        id: i + 1,
+        publishedTs: 1_600_000_000 + i * 60,
+        title: `第 ${i} 篇：容器网络`,
+        tags: [],
+        summary: '',
+        body: '用 node.js 验证容器网络的连通。'.repeat(1 + (i % 40)),
+        categoryId: 1,
+        tagIds: [],
+      }));
+      for (let i = 0; i < docs.length; i += 7) {
+        db.transaction(() => index.upsertMany(docs.slice(i, i + 7)))();
+        index.maintain();
+      }
       const rows = () => db.prepare('SELECT segment, token, hex(data) AS data FROM search_postings ORDER BY segment, token').all();
       const before = rows();
-      const found = () => services.index.search(parseQuery('node.js 容器网络'), {}, 0, 100);
+      const found = () => index.search(parseQuery('node.js 容器网络'), {}, 0, 100);
       const foundBefore = found();
       migrate(db);
       expect(rows()).toEqual(before);
@@ -133,6 +145,35 @@ describe('migration 0010', () => {
       const [first] = before as Array<{ segment: number; token: string }>;
       expect(() => db.prepare("INSERT INTO search_postings (segment, token, data) VALUES (?, ?, x'00')").run(first!.segment, first!.token)).toThrow(/UNIQUE/);
       expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'search_postings' AND sql LIKE '%WITHOUT ROWID%'").get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migration 0011 (no stored plain text)', () => {
+  it('keeps the first 160 characters of the plain text as the excerpt, and search derives the rest from the Markdown', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
+    const db = new Database(':memory:');
+    try {
+      for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < '0011')) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
+      migrate(db, dir);
+      const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
+      const plain = `容器网络的验证${'，宿主机上的网络隔离'.repeat(30)}。`;
+      db.prepare(
+        `INSERT INTO articles (external_key, title, type, published_at, published_ts, imported_at, updated_at, category_id, body_md, plain_text, content_hash)
+         VALUES ('k', '旧文章', 'original', '2023-01-01T00:00:00Z', 0, 'now', 'now', ?, ?, ?, 'h')`,
+      ).run(category, `## 容器网络的验证\n\n${plain.slice('容器网络的验证'.length)}`, plain);
+      db.prepare("UPDATE site_meta SET value = 0 WHERE key = 'search_index_built'").run();
+      migrate(db);
+      const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('articles')").all().map((c) => c.name);
+      expect(columns).not.toContain('plain_text');
+      const services = createServices(db, { poems: TEST_POEMS });
+      expect(services.articles.listRows([1])[0]!.excerpt).toBe(plain.slice(0, 160));
+      const found = services.search.search({ q: '网络隔离', page: 1, limit: 20 });
+      expect(found.total).toBe(1);
+      expect(found.results[0]!.snippetHtml).toContain('<mark>网络隔离</mark>');
     } finally {
       db.close();
       rmSync(dir, { recursive: true, force: true });
