@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
 import type { Services } from '../services.js';
 import type { PageChrome } from '../site/widgets.js';

@@ -1,4 +1,4 @@
-import { kernelMarkedUnion, kernelMergedUnion, type KeptDocs } from './kernels/list-kernels.js';
+import { kernelMarkedUnion, kernelMergedUnion } from './kernels/list-kernels.js';
 import { anyFollowed, EMPTY_LIST, keepFollowed, positionsInto, type PostingList } from './postings.js';
 
 /**

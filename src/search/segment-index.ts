@@ -6,7 +6,7 @@ import { indexOf } from './list-ops.js';
 import { ensureListKernels } from './kernels/list-kernels.js';
 import { termVariants, type ParsedQuery, type Term } from './query.js';
 import { SearchHelpers, type IndexView } from './search-helpers.js';
-import { buildSegment, normalizeFields, NS, type BuiltSegment, type SegmentInput } from './segment-builder.js';
+import { buildSegment, normalizeFields, type BuiltSegment, type SegmentInput } from './segment-builder.js';
 import { FULL_RANK_LIMIT, newestOf, relatedCutoff, relatedInSegment, searchSegment, type DocumentFacts, type SegmentSearch, type SegmentSearchResult } from './segment-query.js';
 import { SegmentStore, type SegmentInfo } from './segment-store.js';
 import { entriesToRead, rememberingLookups, type ListSource } from './segment-terms.js';

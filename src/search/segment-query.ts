@@ -1,4 +1,4 @@
-import { indexOf, intersectDocs, liveUnionDocs, seek, subtractDocs, unionDocs, type PhraseMatches } from './list-ops.js';
+import { indexOf, intersectDocs, liveUnionDocs, subtractDocs, unionDocs } from './list-ops.js';
 import { NS } from './segment-builder.js';
 import type { PostingsReader, SegmentInfo } from './segment-reader.js';
 import { kernelMarkedJoin } from './kernels/list-kernels.js';
