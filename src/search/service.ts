@@ -58,9 +58,9 @@ export const WARM_UP_QUERIES = ['的', '数据', '数据库', '配置中心', '�
 export function createSearchService({ index, articles, texts: textsOf, catalog }: SearchServiceDeps) {
   function decorate(ids: number[], terms: string[][]): SearchResultItem[] {
     const items = toListItems(articles.listRows(ids), articles, catalog());
-    const texts = new Map(textsOf(items.map((item) => item.id)).map((text) => [text.id, text]));
+    const textById = new Map(textsOf(items.map((item) => item.id)).map((text) => [text.id, text]));
     return items.map((item) => {
-      const text = texts.get(item.id);
+      const text = textById.get(item.id);
       const body = text?.plainText || text?.summary || '';
       return { ...item, titleHtml: highlightAll(item.title, terms), snippetHtml: buildSnippet(body, terms) };
     });

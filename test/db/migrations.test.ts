@@ -10,11 +10,11 @@ import { SegmentSearchIndex } from '../../src/search/segment-index.js';
 import { createServices } from '../../src/services.js';
 import { TEST_POEMS } from '../helpers.js';
 
-/** An in-memory database migrated to 0004, as session 1 left databases (FTS5, stored HTML). */
-function databaseAtVersion4(): Database.Database {
+/** An in-memory database migrated up to (not including) `version`, as an older release left it. */
+function databaseBefore(version: string): Database.Database {
   const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
   try {
-    for (const file of ['0001_schema.sql', '0002_taxonomy.sql', '0003_duplicates.sql', '0004_sitemap_index_content_version.sql']) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
+    for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < version)) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
     const db = new Database(':memory:');
     migrate(db, dir);
     return db;
@@ -22,6 +22,9 @@ function databaseAtVersion4(): Database.Database {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** As session 1 left databases (FTS5, stored HTML). */
+const databaseAtVersion4 = () => databaseBefore('0005');
 
 describe('migration 0006', () => {
   it('drops the stored HTML of an existing database and keeps its Markdown, and the start of its plain text as the excerpt', () => {
@@ -79,13 +82,8 @@ describe('migration 0005 and the one-off rebuild', () => {
 
 describe('migration 0008 (index format 2)', () => {
   it('drops segments of the old format and has the index rebuilt on first open', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
-    const db = new Database(':memory:');
+    const db = databaseBefore('0008');
     try {
-      for (const file of ['0001_schema.sql', '0002_taxonomy.sql', '0003_duplicates.sql', '0004_sitemap_index_content_version.sql', '0005_segment_index.sql', '0006_render_on_view.sql', '0007_bands_by_key.sql']) {
-        cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
-      }
-      migrate(db, dir);
       const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
       db.prepare(
         `INSERT INTO articles (external_key, title, type, published_at, published_ts, imported_at, updated_at, category_id, body_md, plain_text, content_hash)
@@ -104,18 +102,14 @@ describe('migration 0008 (index format 2)', () => {
       expect(services.index.count(parseQuery('c++'), {})).toBe(1);
     } finally {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
 
 describe('migration 0010', () => {
   it('moves the index rows into a rowid table unchanged, one row per segment and token', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
-    const db = new Database(':memory:');
+    const db = databaseBefore('0010');
     try {
-      for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < '0010')) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
-      migrate(db, dir);
       // the index alone: the services of today expect the articles table of today
       const index = new SegmentSearchIndex(db, { loadTexts: () => new Map() });
       const docs = Array.from({ length: 60 }, (_, i) => ({
@@ -147,18 +141,14 @@ describe('migration 0010', () => {
       expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'search_postings' AND sql LIKE '%WITHOUT ROWID%'").get()).toEqual({ n: 0 });
     } finally {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
 
 describe('migration 0011 (no stored plain text)', () => {
   it('keeps the first 160 characters of the plain text as the excerpt, and search derives the rest from the Markdown', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xunwen-migrate-'));
-    const db = new Database(':memory:');
+    const db = databaseBefore('0011');
     try {
-      for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < '0011')) cpSync(join(MIGRATIONS_DIR, file), join(dir, file));
-      migrate(db, dir);
       const category = db.prepare<[], { id: number }>('SELECT id FROM categories LIMIT 1').get()!.id;
       const plain = `容器网络的验证${'，宿主机上的网络隔离'.repeat(30)}。`;
       db.prepare(
@@ -176,7 +166,6 @@ describe('migration 0011 (no stored plain text)', () => {
       expect(found.results[0]!.snippetHtml).toContain('<mark>网络隔离</mark>');
     } finally {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
