@@ -8,7 +8,7 @@ import { DUPLICATE_SIMILARITY, SIGNATURE_SIZE, signatureToBuffer, similarity } f
 import { createPreparePool } from './prepare-pool.js';
 import { prepareBatch, type ArticleSource, type PreparedBatch } from './prepare.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
-import { excerptOf } from './listing.js';
+import { extractPlainText } from './markdown.js';
 import { slugify } from './slug.js';
 
 /**
@@ -158,7 +158,7 @@ export function createImporter(deps: ImporterDeps) {
   /** Writes one prepared article; returns its index document (none when it must stay out). */
   function store(admitted: Admitted, prepared: PreparedBatch['articles'][number], bands: BandTable): { outcome: Outcome; doc: IndexedDocument | undefined } {
     const { record, categoryId, tagIds, externalKey } = admitted;
-    const { signature, plainText, hash } = prepared;
+    const { signature, excerpt, hash } = prepared;
     // decided here, not at admission: the hash is computed with the rest in the workers, and the
     // same key may come twice in one batch
     const existing = articles.byExternalKey(externalKey);
@@ -177,7 +177,7 @@ export function createImporter(deps: ImporterDeps) {
         categoryId,
         summary: record.summary,
         bodyMd: record.body,
-        excerpt: excerptOf(plainText),
+        excerpt,
         contentHash: hash,
         tagIds,
         duplicateOf: duplicateGroup(existing?.id, signature, bands),
@@ -197,7 +197,11 @@ export function createImporter(deps: ImporterDeps) {
       title: record.title,
       tags: admitted.tagNames,
       summary: record.summary,
-      body: plainText,
+      // derived again only for an engine that cannot use the prepared segment: shipping every
+      // article's whole plain text from the workers cost the writer a copy it never used
+      get body() {
+        return extractPlainText(record.body);
+      },
       categoryId,
       tagIds,
     };

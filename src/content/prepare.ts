@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { buildSegment, type BuiltSegment, type NormalizedFields } from '../search/segment-builder.js';
 import { normalizeText } from '../search/normalize.js';
+import { excerptOf } from './listing.js';
 import { extractPlainText } from './markdown.js';
 import { minhashOfNormalized, SIGNATURE_SIZE } from './minhash.js';
 
@@ -45,7 +46,8 @@ export function contentHash(source: ArticleSource): string {
 
 export interface PreparedArticle {
   hash: string;
-  plainText: string;
+  /** The start of the plain text that lists show (excerptOf); the rest stays where it was derived. */
+  excerpt: string;
   signature: Uint32Array | undefined;
 }
 
@@ -69,11 +71,12 @@ export function analyseText(text: { title: string; summary: string; tagNames: st
 
 export function prepareBatch(sources: readonly ArticleSource[]): PreparedBatch {
   const articles: PreparedArticle[] = [];
-  // the normalised text only feeds the segment: it stays here, never crossing to the writer
+  // the plain and normalised texts only feed the excerpt, the signature and the segment: they stay
+  // here, never crossing to the writer
   const inputs = sources.map((source) => {
     const plainText = extractPlainText(source.body);
     const { normalized, signature } = analyseText({ ...source, plainText });
-    articles.push({ hash: contentHash(source), plainText, signature });
+    articles.push({ hash: contentHash(source), excerpt: excerptOf(plainText), signature });
     return { fields: normalized, categoryId: source.categoryId, tagIds: source.tagIds };
   });
   return { articles, segment: buildSegment(inputs) };
@@ -85,7 +88,7 @@ export function prepareBatch(sources: readonly ArticleSource[]): PreparedBatch {
  */
 export interface PackedBatch {
   hashes: string[];
-  plainTexts: string[];
+  excerpts: string[];
   /** SIGNATURE_SIZE values per article; `signed[i]` 0 when article i has none (too short). */
   signatures: Uint32Array<ArrayBuffer>;
   signed: Uint8Array<ArrayBuffer>;
@@ -112,7 +115,7 @@ export function packBatch(batch: PreparedBatch): PackedBatch {
   });
   return {
     hashes: articles.map((article) => article.hash),
-    plainTexts: articles.map((article) => article.plainText),
+    excerpts: articles.map((article) => article.excerpt),
     signatures,
     signed,
     docCount: segment.docCount,
@@ -131,7 +134,7 @@ export function unpackBatch(packed: PackedBatch): PreparedBatch {
   const rowKeys = packed.keys === '' ? [] : packed.keys.split('\n');
   const articles = packed.hashes.map((hash, i) => ({
     hash,
-    plainText: packed.plainTexts[i]!,
+    excerpt: packed.excerpts[i]!,
     signature: packed.signed[i] ? packed.signatures.subarray(i * SIGNATURE_SIZE, (i + 1) * SIGNATURE_SIZE) : undefined,
   }));
   return { articles, segment: { kind: 'segment', docCount: packed.docCount, rowKeys, rows, lengths: packed.lengths } };
