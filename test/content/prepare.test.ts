@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createImporter } from '../../src/content/importer.js';
+import { excerptOf } from '../../src/content/listing.js';
+import { extractPlainText } from '../../src/content/markdown.js';
+import { createPreparePool, pickWorker } from '../../src/content/prepare-pool.js';
 import { contentHash, type ArticleSource } from '../../src/content/prepare.js';
+import { createContentVersion } from '../../src/db/changes.js';
+import { openDatabase } from '../../src/db/open.js';
+import type { IndexedDocument, SearchIndex } from '../../src/search/engine.js';
+import { createServices } from '../../src/services.js';
+import { articleRecord, TEST_POEMS } from '../helpers.js';
 
 const source: ArticleSource = {
   title: '容器网络',
@@ -24,4 +33,62 @@ describe('content hash', () => {
     expect(contentHash({ ...source, tagIds: [2, 9] })).toBe(contentHash(source));
     expect(contentHash({ ...source, views: 8 })).not.toBe(contentHash(source));
   });
+});
+
+describe('prepare pool', () => {
+  it('gives a batch to the worker with the fewest outstanding, and a tie to the one given a batch least recently', () => {
+    expect(pickWorker([1, 0], [4, 3])).toBe(1);
+    expect(pickWorker([0, 1], [2, 3])).toBe(0);
+    // the case that queued two batches behind worker 0: both hold one, worker 0 took the newer one
+    expect(pickWorker([1, 1], [2, 1])).toBe(1);
+    expect(pickWorker([1, 1], [1, 2])).toBe(0);
+    expect(pickWorker([0, 0, 0], [-1, -1, -1])).toBe(0);
+  });
+
+  it('spreads batches evenly over its workers when results come back between batches', async () => {
+    const pool = createPreparePool(2);
+    try {
+      const batch = (n: number, size = 3, body = source.body) => Array.from({ length: size }, (_, i) => ({ ...source, title: `批次 ${n}-${i}`, body }));
+      // three in flight (the second far larger, so its worker is still busy), the first one back,
+      // then a fourth: it must go to the worker holding one batch, not to the one holding two
+      const long = `## 长文\n\n${'容器的网络命名空间与路由表，'.repeat(400)}`;
+      const first = [pool.prepare(batch(0)), pool.prepare(batch(1, 300, long)), pool.prepare(batch(2))];
+      await first[0];
+      const fourth = pool.prepare(batch(3));
+      const prepared = await Promise.all([...first, fourth]);
+      expect(pool.batchesPerWorker()).toEqual([2, 2]);
+      expect(prepared.map((p) => p.articles.length)).toEqual([3, 300, 3, 3]);
+      expect(prepared[3]!.articles[0]!.excerpt).toBe(excerptOf(extractPlainText(source.body)));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('importer and an engine that builds its own index', () => {
+  it('still hands each document its whole plain text, though the workers send only the excerpt', async () => {
+    const db = openDatabase(':memory:');
+    try {
+      const services = createServices(db, { poems: TEST_POEMS });
+      const bodies: string[] = [];
+      // the real index, except that it indexes from the documents and never from prepared work
+      const upsertMany = (docs: ReadonlyArray<IndexedDocument | undefined>) => {
+        for (const doc of docs) if (doc) bodies.push(doc.body);
+      };
+      const index = new Proxy(services.index, {
+        get: (target, key) => {
+          if (key === 'upsertMany') return upsertMany;
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      }) as SearchIndex;
+      const importer = createImporter({ db, articles: services.articles, taxonomy: services.taxonomy, index, contentVersion: createContentVersion(db) });
+      const body = `## 长文\n\n${'容器的网络命名空间与路由表。'.repeat(20)}**结尾**`;
+      await importer.importRecordsParallel([articleRecord({ body })], { workers: 1 });
+      expect(bodies).toEqual([extractPlainText(body)]);
+      expect(extractPlainText(body).length).toBeGreaterThan(160);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
 });
