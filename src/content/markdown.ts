@@ -1,56 +1,40 @@
 import MarkdownIt from 'markdown-it';
-import hljs from 'highlight.js';
-import sanitizeHtml from 'sanitize-html';
-import { escapeHtml } from '../search/snippet.js';
+import { createRequire } from 'node:module';
+import type sanitizeHtmlType from 'sanitize-html';
 
-export interface RenderedArticle {
-  /** Sanitised HTML of the body, headings with ids, code highlighted. */
-  html: string;
-  /** Table of contents (sanitised HTML), empty for short articles. */
-  tocHtml: string;
-  /** Text of the same parse, for search and snippets. */
-  plainText: string;
+/**
+ * The Markdown parse every article goes through: import derives its plain text (for the index,
+ * the excerpt and the duplicate signature) from it, and the page renderer (render-markdown.ts)
+ * renders the same tokens. Parsing needs neither highlight.js nor sanitize-html: keeping them out
+ * of this module keeps them out of the import's worker threads, where loading them took 300 ms of
+ * each worker's start.
+ */
+
+/** A Markdown parser with our parse rules; the renderer adds its own rules to its instance. */
+export function createMarkdown(): MarkdownIt {
+  const md = new MarkdownIt({ html: true, linkify: true, typographer: false });
+  // linkify-it's pretest is one large Unicode regular expression, run over every paragraph: a fifth of
+  // the Markdown parse. Every link it can find holds one of these (a scheme's ':' or '//', a host's
+  // '.', an address's '@', or localhost), and they are rare in Chinese prose (5 % of paragraphs).
+  const pretest = md.linkify.pretest.bind(md.linkify);
+  md.linkify.pretest = (text) => MAY_HOLD_LINK.test(text) && pretest(text);
+  // Only web and mail links, and relative ones; markdown-it alone would let data: images through.
+  md.validateLink = (url) => /^(https?:|mailto:|[/#.?]|[^:]*$)/i.test(url.trim());
+  return md;
 }
 
-/** Articles with at least this many h2/h3 headings get a table of contents. */
-export const TOC_MIN_HEADINGS = 3;
-
-const LANGUAGE_ALIASES: Record<string, string> = { shell: 'bash', sh: 'bash', zsh: 'bash', console: 'bash', js: 'javascript', ts: 'typescript', yml: 'yaml', 'c#': 'csharp', 'c++': 'cpp', golang: 'go', conf: 'nginx' };
-
-function highlight(code: string, rawLang: string): string {
-  const wanted = rawLang.toLowerCase().replace(/[^\w+#.-]/g, '');
-  const lang = LANGUAGE_ALIASES[wanted] ?? wanted;
-  const body = lang && hljs.getLanguage(lang) ? hljs.highlight(code, { language: lang, ignoreIllegals: true }).value : escapeHtml(code);
-  const cls = lang ? ` class="hljs language-${escapeHtml(lang.replace(/[^\w-]/g, '-'))}"` : ' class="hljs"';
-  // wide code scrolls sideways: keyboard users need to be able to focus it
-  return `<pre tabindex="0"><code${cls}>${body}</code></pre>`;
-}
-
-const md = new MarkdownIt({ html: true, linkify: true, typographer: false, highlight });
-type Token = ReturnType<typeof md.parse>[number];
-
-// linkify-it's pretest is one large Unicode regular expression, run over every paragraph: a fifth of
-// the Markdown parse. Every link it can find holds one of these (a scheme's ':' or '//', a host's
-// '.', an address's '@', or localhost), and they are rare in Chinese prose (5 % of paragraphs).
 const MAY_HOLD_LINK = /[.:@/]|localhost/i;
-const pretest = md.linkify.pretest.bind(md.linkify);
-md.linkify.pretest = (text) => MAY_HOLD_LINK.test(text) && pretest(text);
+const md = createMarkdown();
+export type Token = ReturnType<MarkdownIt['parse']>[number];
 
-// Only web and mail links, and relative ones; markdown-it alone would let data: images through.
-md.validateLink = (url) => /^(https?:|mailto:|[/#.?]|[^:]*$)/i.test(url.trim());
-const EXTERNAL = /^(https?:)?\/\//i;
-const renderToken = md.renderer.renderToken.bind(md.renderer);
-md.renderer.rules.link_open = (tokens, idx, options) => {
-  const token = tokens[idx]!;
-  // links that leave the site pass no ranking credit and no window.opener
-  if (EXTERNAL.test(String(token.attrGet('href') ?? ''))) token.attrSet('rel', 'nofollow noopener noreferrer');
-  return renderToken(tokens, idx, options);
-};
-const renderImage = md.renderer.rules.image!;
-md.renderer.rules.image = (tokens, idx, options, env, self) => {
-  tokens[idx]!.attrSet('loading', 'lazy');
-  return renderImage(tokens, idx, options, env, self);
-};
+// Raw HTML blocks are rare in articles (none in the demo or benchmark corpora), so the sanitiser that
+// turns one into text is loaded the first time one is met, not by every thread that parses.
+const require = createRequire(import.meta.url);
+let sanitizer: typeof sanitizeHtmlType | undefined;
+function textOfHtml(html: string): string {
+  sanitizer ??= require('sanitize-html') as typeof sanitizeHtmlType;
+  return sanitizer(html, { allowedTags: [], allowedAttributes: {} });
+}
 
 /** A heading anchor: keeps letters (CJK included) and digits, joins the rest with '-'. */
 export function headingSlug(text: string): string {
@@ -62,16 +46,18 @@ export function headingSlug(text: string): string {
   return slug || 'section';
 }
 
-function inlineText(token: Token | undefined): string {
+/** The text of an inline token's children (text and inline code), without markup. */
+export function inlineText(token: Token | undefined): string {
   return (token?.children ?? []).map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : '')).join('');
 }
 
-function plainTextOf(tokens: Token[]): string {
+/** The text of a parse: blocks a line each, code kept, raw HTML reduced to its text. */
+export function plainTextOf(tokens: Token[]): string {
   const parts: string[] = [];
   for (const token of tokens) {
     if (token.type === 'inline') parts.push(inlineText(token));
     else if (token.type === 'fence' || token.type === 'code_block') parts.push(token.content);
-    else if (token.type === 'html_block') parts.push(sanitizeHtml(token.content, { allowedTags: [], allowedAttributes: {} }));
+    else if (token.type === 'html_block') parts.push(textOfHtml(token.content));
     if (token.block && token.nesting <= 0) parts.push('\n');
   }
   return parts
@@ -81,72 +67,8 @@ function plainTextOf(tokens: Token[]): string {
     .trim();
 }
 
-const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'span', 'strong', 'b', 'em', 'i', 'del', 's',
-    'sup', 'sub', 'kbd', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary',
-  ],
-  allowedAttributes: {
-    a: ['href', 'title', 'id'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
-    code: ['class'],
-    span: ['class'],
-    th: ['align', 'style'],
-    td: ['align', 'style'],
-    h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
-    ol: ['start'],
-  },
-  allowedClasses: { code: ['hljs', /^language-[\w-]+$/], span: [/^hljs-[\w-]+$/] },
-  allowedStyles: { th: { 'text-align': [/^(left|right|center)$/] }, td: { 'text-align': [/^(left|right|center)$/] } },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https'] },
-  allowProtocolRelative: false,
-  transformTags: {
-    a: (tagName, attribs) => {
-      const href = attribs.href ?? '';
-      // links that leave the site pass no ranking credit and no window.opener
-      return /^(https?:)?\/\//i.test(href)
-        ? { tagName, attribs: { ...attribs, rel: 'nofollow noopener noreferrer' } }
-        : { tagName, attribs };
-    },
-    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
-    // wide code scrolls sideways: keyboard users need to be able to focus it
-    pre: (tagName, attribs) => ({ tagName, attribs: { ...attribs, tabindex: '0' } }),
-  },
-};
-// rel and loading are added by our transforms, after the attribute filter has run
-SANITIZE.allowedAttributes = { ...(SANITIZE.allowedAttributes as Record<string, string[]>), a: ['href', 'title', 'id', 'rel'], img: ['src', 'alt', 'title', 'width', 'height', 'loading'], pre: ['tabindex'] };
-
-/** Renders article Markdown to safe HTML, a table of contents and plain text, from one parse. */
-export function renderMarkdown(source: string): RenderedArticle {
-  const tokens = md.parse(source, {});
-  const used = new Map<string, number>();
-  const toc: Array<{ level: number; id: string; text: string }> = [];
-  tokens.forEach((token, index) => {
-    if (token.type !== 'heading_open') return;
-    const text = inlineText(tokens[index + 1]);
-    const base = headingSlug(text);
-    const seen = used.get(base) ?? 0;
-    used.set(base, seen + 1);
-    const id = seen === 0 ? base : `${base}-${seen + 1}`;
-    token.attrSet('id', id);
-    const level = Number(token.tag.slice(1));
-    if (level === 2 || level === 3) toc.push({ level, id, text });
-  });
-  // Markdown-made HTML is escaped by construction; only raw HTML in the source needs the sanitiser,
-  // which is most of the rendering cost.
-  const hasRawHtml = tokens.some((t) => t.type === 'html_block' || (t.type === 'inline' && t.children?.some((c) => c.type === 'html_inline')));
-  const rendered = md.renderer.render(tokens, md.options, {});
-  const html = hasRawHtml ? sanitizeHtml(rendered, SANITIZE) : rendered;
-  const tocHtml =
-    toc.length >= TOC_MIN_HEADINGS
-      ? `<ol class="toc">${toc.map((h) => `<li class="toc-l${h.level}"><a href="#${encodeURIComponent(h.id)}">${escapeHtml(h.text)}</a></li>`).join('')}</ol>`
-      : '';
-  return { html, tocHtml, plainText: plainTextOf(tokens) };
-}
-
 /**
- * The plain text renderMarkdown would give, from the parse alone: no rendering, highlighting or
+ * The plain text renderMarkdown gives, from the parse alone: no rendering, highlighting or
  * sanitising of the HTML, so import and indexing do not pay for pages nobody may open.
  */
 export function extractPlainText(source: string): string {

@@ -1,4 +1,4 @@
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown } from './render-markdown.js';
 
 /** Articles whose rendered HTML is kept in memory (a few KB each). */
 export const RENDERED_CACHE_ENTRIES = 2000;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractPlainText, headingSlug, renderMarkdown } from '../../src/content/markdown.js';
+import { extractPlainText, headingSlug } from '../../src/content/markdown.js';
+import { renderMarkdown } from '../../src/content/render-markdown.js';
 
 const XSS = `
 <script>alert(1)</script>
@@ -90,6 +91,10 @@ describe('extractPlainText', () => {
     '',
     '中文段落，带有 https://example.com/自动链接 与 <kbd>Ctrl</kbd>。\n\n---\n\n尾声  \n硬换行',
   ];
+
+  it('reduces raw HTML blocks to their text', () => {
+    expect(extractPlainText('<div class="x"><p>原始 <b>HTML</b> 块</p><script>x()</script></div>\n\n段落')).toBe('原始 HTML 块\n段落');
+  });
 
   it('gives exactly the plain text of renderMarkdown, without rendering', () => {
     for (const source of SOURCES) expect(extractPlainText(source), source).toBe(renderMarkdown(source).plainText);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { benchRecord } from '../../src/bench/corpus.js';
-import { renderMarkdown } from '../../src/content/markdown.js';
+import { renderMarkdown } from '../../src/content/render-markdown.js';
 import { importRecordSchema } from '../../src/content/records.js';
 import {
   bandKeys,

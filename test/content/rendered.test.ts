@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/content/markdown.js';
+import { renderMarkdown } from '../../src/content/render-markdown.js';
 import { createRenderedCache } from '../../src/content/rendered.js';
 
 describe('createRenderedCache', () => {
