@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { buildSegment, type BuiltSegment, type NormalizedFields } from '../search/segment-builder.js';
+import { SegmentBuilder, type BuiltSegment, type NormalizedFields } from '../search/segment-builder.js';
 import { normalizeText } from '../search/normalize.js';
 import { excerptOf } from './listing.js';
 import { extractPlainText } from './markdown.js';
@@ -71,15 +71,16 @@ export function analyseText(text: { title: string; summary: string; tagNames: st
 
 export function prepareBatch(sources: readonly ArticleSource[]): PreparedBatch {
   const articles: PreparedArticle[] = [];
-  // the plain and normalised texts only feed the excerpt, the signature and the segment: they stay
-  // here, never crossing to the writer
-  const inputs = sources.map((source) => {
+  const segment = new SegmentBuilder();
+  // each article's plain and normalised texts go into the segment at once and are dropped: they
+  // feed only the excerpt, the signature and the segment, and never cross to the writer
+  for (const source of sources) {
     const plainText = extractPlainText(source.body);
     const { normalized, signature } = analyseText({ ...source, plainText });
     articles.push({ hash: contentHash(source), excerpt: excerptOf(plainText), signature });
-    return { fields: normalized, categoryId: source.categoryId, tagIds: source.tagIds };
-  });
-  return { articles, segment: buildSegment(inputs) };
+    segment.add({ fields: normalized, categoryId: source.categoryId, tagIds: source.tagIds });
+  }
+  return { articles, segment: segment.finish() };
 }
 
 /**
