@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '../config.js';
-import { collectImportFiles, recordsOfFiles } from '../content/files.js';
+import { collectImportFiles, recordsOfFiles, totalBytesOf, type ReadPosition } from '../content/files.js';
 import { IMPORT_BATCH_SIZE } from '../content/importer.js';
 import type { Rejection } from '../content/records.js';
 import { beginBulkWrites } from '../db/bulk-writes.js';
 import { openDatabase } from '../db/open.js';
 import { createServices } from '../services.js';
+import { progressLine } from './progress.js';
 
 const USAGE = `usage: npm run import -- [--workers N] [--batch N] <file|folder>...   (.md with front matter, .json, .jsonl)
   --workers N  threads that parse and index batches while this one writes (default: cores, at least 1)
@@ -38,12 +39,16 @@ async function main(argv: string[]): Promise<number> {
     const files = collectImportFiles(paths, fileRejections);
     const started = Date.now();
     const tty = process.stderr.isTTY;
-    const summary = await services.importer.importRecordsParallel(recordsOfFiles(files, fileRejections), {
+    const bytesTotal = tty ? totalBytesOf(files) : 0;
+    const read: ReadPosition = { bytes: 0 };
+    const summary = await services.importer.importRecordsParallel(recordsOfFiles(files, fileRejections, read), {
       workers,
       batchSize,
-      onProgress: (done) => {
+      position: () => read.bytes,
+      onProgress: (records, bytesDone) => {
         bulk.trimWal();
-        if (tty) process.stderr.write(`\r导入中… ${done} 条记录，${Math.round(done / Math.max(0.001, (Date.now() - started) / 1000))} 条/秒   `);
+        // \x1b[K clears what a longer previous line left behind
+        if (tty) process.stderr.write(`\r${progressLine({ records, bytesDone, bytesTotal, elapsedSeconds: (Date.now() - started) / 1000 })}\x1b[K`);
       },
     });
     await bulk.finish();

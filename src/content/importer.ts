@@ -50,8 +50,13 @@ interface Admitted {
 }
 
 export interface ImportOptions {
-  /** Called after each committed batch (outside any transaction) with the number of records read so far. */
-  onProgress?: (done: number) => void;
+  /**
+   * Called after each committed batch (outside any transaction) with the number of records read
+   * up to its end, and where the reader was then (`position`'s answer).
+   */
+  onProgress?: (done: number, position: number) => void;
+  /** How far the reading has got (bytes of input, say), asked as each batch is cut. */
+  position?: () => number;
   /** Records per transaction (IMPORT_BATCH_SIZE). */
   batchSize?: number;
 }
@@ -220,7 +225,9 @@ export function createImporter(deps: ImporterDeps) {
   });
 
   /** Reads raw records into admitted batches of `size`, with how many records each consumed. */
-  function* batchesOf(raw: Iterable<RawRecord>, size: number, summary: ImportSummary): Generator<{ batch: Admitted[]; read: number }> {
+  function* batchesOf(raw: Iterable<RawRecord>, options: ImportOptions, summary: ImportSummary): Generator<{ batch: Admitted[]; read: number; position: number }> {
+    const size = options.batchSize ?? IMPORT_BATCH_SIZE;
+    const position = options.position ?? (() => 0);
     let batch: Admitted[] = [];
     let read = 0;
     for (const { where, value } of raw) {
@@ -228,12 +235,12 @@ export function createImporter(deps: ImporterDeps) {
       const admitted = admit(where, value, summary);
       if (admitted) batch.push(admitted);
       if (batch.length >= size) {
-        yield { batch, read };
+        yield { batch, read, position: position() };
         batch = [];
         read = 0;
       }
     }
-    if (batch.length > 0 || read > 0) yield { batch, read };
+    if (batch.length > 0 || read > 0) yield { batch, read, position: position() };
   }
 
   function finish(summary: ImportSummary, outcomes: Outcome[]) {
@@ -248,10 +255,10 @@ export function createImporter(deps: ImporterDeps) {
       const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
       const bands = loadBands();
       let done = 0;
-      for (const { batch, read } of batchesOf(raw, options.batchSize ?? IMPORT_BATCH_SIZE, summary)) {
+      for (const { batch, read, position } of batchesOf(raw, options, summary)) {
         if (batch.length > 0) finish(summary, commit(batch, prepareBatch(batch.map(sourceOf)), bands));
         done += read;
-        options.onProgress?.(done);
+        options.onProgress?.(done, position);
       }
       return summary;
     },
@@ -266,8 +273,8 @@ export function createImporter(deps: ImporterDeps) {
       const bands = loadBands();
       let done = 0;
       try {
-        const queue: Array<{ batch: Admitted[]; read: number; prepared: Promise<PreparedBatch> | undefined }> = [];
-        const batches = batchesOf(raw, options.batchSize ?? IMPORT_BATCH_SIZE, summary);
+        const queue: Array<{ batch: Admitted[]; read: number; position: number; prepared: Promise<PreparedBatch> | undefined }> = [];
+        const batches = batchesOf(raw, options, summary);
         let exhausted = false;
         // keeps every worker busy and one batch waiting
         const refill = () => {
@@ -285,7 +292,7 @@ export function createImporter(deps: ImporterDeps) {
           refill();
           finish(summary, outcomes);
           done += head.read;
-          options.onProgress?.(done);
+          options.onProgress?.(done, head.position);
         }
       } finally {
         await pool.close();

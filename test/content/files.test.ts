@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordsOfFiles } from '../../src/content/files.js';
+import { recordsOfFiles, totalBytesOf } from '../../src/content/files.js';
 import type { Rejection } from '../../src/content/records.js';
 
 describe('JSON Lines files', () => {
@@ -42,6 +42,28 @@ describe('JSON Lines files', () => {
       expect(values.map((value) => value.n)).toEqual([0, 1, 2]);
       expect(values[1]!.body).toBe(long);
       expect(values[2]!.body).toBe('尾行');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('read position', () => {
+  it('counts the bytes consumed, line by line in JSON Lines and whole files otherwise, up to the total', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-position-'));
+    try {
+      const jsonl = join(dir, 'a.jsonl');
+      const lines = [JSON.stringify({ n: 0, body: '容器' }), JSON.stringify({ n: 1, body: '网络' }), JSON.stringify({ n: 2 })];
+      writeFileSync(jsonl, `${lines[0]}\r\n${lines[1]}\n${lines[2]}`);
+      const md = join(dir, 'b.md');
+      writeFileSync(md, '---\ntitle: 标题\n---\n正文\n');
+      const files = [jsonl, md, join(dir, 'missing.json')];
+      const position = { bytes: 0 };
+      const seen: number[] = [];
+      for (const _ of recordsOfFiles(files, [], position)) seen.push(position.bytes);
+      const lineBytes = (i: number) => Buffer.byteLength(lines[i]!);
+      expect(seen).toEqual([lineBytes(0) + 2, lineBytes(0) + 2 + lineBytes(1) + 1, totalBytesOf([jsonl]), totalBytesOf([jsonl, md])]);
+      expect(position.bytes).toBe(totalBytesOf(files));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -147,6 +147,23 @@ describe('import CLI', () => {
     expect(clean.stdout).toMatch(/^imported 0, updated 0, unchanged 2, rejected 0 /);
   });
 
+  it('draws a progress bar on a terminal, and none when its output is a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunwen-tty-'));
+    const file = join(dir, 'some.jsonl');
+    writeFileSync(file, Array.from({ length: 30 }, (_, i) => JSON.stringify({ title: `第 ${i} 篇`, published_at: '2022-01-01', source_url: `https://example.com/tty/${i}`, category: 'databases', body: `正文 ${i}` })).join('\n'));
+    const env = { ...process.env, DATABASE_PATH: join(dir, 'x.db') };
+    // script(1) runs the command on a pseudo-terminal, as a person at a shell would
+    const command = [NODE, ...cliArgs('--batch', '10', file)].map((arg) => `'${arg}'`).join(' ');
+    const onTerminal = await run('script', ['-qec', command, '/dev/null'], { env });
+    const bars = onTerminal.stdout.match(/导入 \[[█░]{24}\] +\d+%/g) ?? [];
+    expect(bars.length).toBeGreaterThanOrEqual(3);
+    expect(onTerminal.stdout).toMatch(/\[█{24}\] 100% {2}30 条 .*完成/);
+    expect(onTerminal.stdout).toContain('imported 30, updated 0, unchanged 0, rejected 0');
+    const piped = await run(NODE, cliArgs(file), { env });
+    expect(piped.stderr).not.toContain('导入 [');
+    expect(piped.stdout).toMatch(/^imported 0, updated 0, unchanged 30, rejected 0 /);
+  });
+
   it('survives kill -9 at random points: the database stays consistent and a re-run finishes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xunwen-crash-'));
     const file = join(dir, 'big.jsonl');
