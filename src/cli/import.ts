@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { loadConfig } from '../config.js';
 import { collectImportFiles, recordsOfFiles, totalBytesOf, type ReadPosition } from '../content/files.js';
 import { IMPORT_BATCH_SIZE } from '../content/importer.js';
+import { createPreparePool } from '../content/prepare-pool.js';
 import type { Rejection } from '../content/records.js';
 import { beginBulkWrites } from '../db/bulk-writes.js';
 import { openDatabase } from '../db/open.js';
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
   const batchSize = numberOption(argv, '--batch', IMPORT_BATCH_SIZE);
   const config = loadConfig(process.env);
   const db = openDatabase(config.DATABASE_PATH);
+  // before the services are built, so the worker threads load their code meanwhile
+  const pool = createPreparePool(workers);
   const bulk = beginBulkWrites(db);
   try {
     const services = createServices(db);
@@ -42,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     const bytesTotal = tty ? totalBytesOf(files) : 0;
     const read: ReadPosition = { bytes: 0 };
     const summary = await services.importer.importRecordsParallel(recordsOfFiles(files, fileRejections, read), {
-      workers,
+      pool,
       batchSize,
       position: () => read.bytes,
       onProgress: (records, bytesDone) => {
@@ -61,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return rejected.length > 0 ? 1 : 0;
   } finally {
+    await pool.close();
     await bulk.finish();
     db.close();
   }

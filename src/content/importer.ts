@@ -5,7 +5,7 @@ import type { TaxonomyRepository } from '../db/taxonomy.js';
 import type { IndexedDocument, SearchIndex } from '../search/engine.js';
 import { BandTable } from './band-table.js';
 import { DUPLICATE_SIMILARITY, SIGNATURE_SIZE, signatureToBuffer, similarity } from './minhash.js';
-import { createPreparePool } from './prepare-pool.js';
+import type { PreparePool } from './prepare-pool.js';
 import { prepareBatch, type ArticleSource, type PreparedBatch } from './prepare.js';
 import { importRecordSchema, rejectionsOf, type ImportRecord, type RawRecord, type Rejection } from './records.js';
 import { extractPlainText } from './markdown.js';
@@ -264,38 +264,35 @@ export function createImporter(deps: ImporterDeps) {
     },
 
     /**
-     * The same import with batches prepared by `workers` threads while this one admits the next
-     * batches and commits the previous ones, in order. Same results as importRecords.
+     * The same import with batches prepared by the threads of `pool` while this one admits the next
+     * batches and commits the previous ones, in order. Same results as importRecords. The caller
+     * owns the pool: started early, its threads load their code while this one loads its own.
      */
-    async importRecordsParallel(raw: Iterable<RawRecord>, options: ImportOptions & { workers: number }): Promise<ImportSummary> {
+    async importRecordsParallel(raw: Iterable<RawRecord>, options: ImportOptions & { pool: PreparePool }): Promise<ImportSummary> {
       const summary: ImportSummary = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
-      const pool = createPreparePool(options.workers);
+      const { pool } = options;
       const bands = loadBands();
       let done = 0;
-      try {
-        const queue: Array<{ batch: Admitted[]; read: number; position: number; prepared: Promise<PreparedBatch> | undefined }> = [];
-        const batches = batchesOf(raw, options, summary);
-        let exhausted = false;
-        // keeps every worker busy and one batch waiting
-        const refill = () => {
-          while (!exhausted && queue.length <= options.workers) {
-            const next = batches.next();
-            if (next.done) exhausted = true;
-            else queue.push({ ...next.value, prepared: next.value.batch.length > 0 ? pool.prepare(next.value.batch.map(sourceOf)) : undefined });
-          }
-        };
-        refill();
-        for (let head = queue.shift(); head; head = queue.shift()) {
-          const outcomes = head.prepared ? commit(head.batch, await head.prepared, bands) : [];
-          // before the merges, not after: a merge holds this thread for seconds, and with nothing
-          // waiting in the pool the workers sat idle through it (one core idle for 2.5 s at 50k)
-          refill();
-          finish(summary, outcomes);
-          done += head.read;
-          options.onProgress?.(done, head.position);
+      const queue: Array<{ batch: Admitted[]; read: number; position: number; prepared: Promise<PreparedBatch> | undefined }> = [];
+      const batches = batchesOf(raw, options, summary);
+      let exhausted = false;
+      // keeps every worker busy and one batch waiting
+      const refill = () => {
+        while (!exhausted && queue.length <= pool.size) {
+          const next = batches.next();
+          if (next.done) exhausted = true;
+          else queue.push({ ...next.value, prepared: next.value.batch.length > 0 ? pool.prepare(next.value.batch.map(sourceOf)) : undefined });
         }
-      } finally {
-        await pool.close();
+      };
+      refill();
+      for (let head = queue.shift(); head; head = queue.shift()) {
+        const outcomes = head.prepared ? commit(head.batch, await head.prepared, bands) : [];
+        // before the merges, not after: a merge holds this thread for seconds, and with nothing
+        // waiting in the pool the workers sat idle through it (one core idle for 2.5 s at 50k)
+        refill();
+        finish(summary, outcomes);
+        done += head.read;
+        options.onProgress?.(done, head.position);
       }
       return summary;
     },

@@ -1,5 +1,6 @@
 import { spawnSiblingWorker } from '../worker-thread.js';
-import { unpackBatch, type ArticleSource, type PackedBatch, type PreparedBatch } from './prepare.js';
+import { unpackBatch, type PackedBatch } from './prepare-message.js';
+import type { ArticleSource, PreparedBatch } from './prepare.js';
 
 /**
  * The worker for the next batch: the fewest batches outstanding, and among those the one given a
@@ -47,6 +48,8 @@ export function createPreparePool(size: number) {
     return worker;
   });
   return {
+    /** How many worker threads it has. */
+    size: count,
     prepare(sources: ArticleSource[]): Promise<PreparedBatch> {
       const w = pickWorker(outstanding, lastGiven);
       const id = nextId++;
@@ -65,3 +68,5 @@ export function createPreparePool(size: number) {
     },
   };
 }
+
+export type PreparePool = ReturnType<typeof createPreparePool>;

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { packBatch, prepareBatch, transferablesOf, type ArticleSource } from './prepare.js';
+import { packBatch, transferablesOf } from './prepare-message.js';
+import { prepareBatch, type ArticleSource } from './prepare.js';
 
 /** A worker thread of the import pipeline: prepares batches (prepare.ts) sent by the importer. */
 parentPort!.on('message', (message: { id: number; sources: ArticleSource[] }) => {

@@ -3,7 +3,7 @@ import { SegmentBuilder, type BuiltSegment, type NormalizedFields } from '../sea
 import { normalizeText } from '../search/normalize.js';
 import { excerptOf } from './listing.js';
 import { extractPlainText } from './markdown.js';
-import { minhashOfNormalized, SIGNATURE_SIZE } from './minhash.js';
+import { minhashOfNormalized } from './minhash.js';
 
 /**
  * The CPU-heavy, database-free part of importing a batch: plain text from the Markdown parse, the
@@ -81,62 +81,4 @@ export function prepareBatch(sources: readonly ArticleSource[]): PreparedBatch {
     segment.add({ fields: normalized, categoryId: source.categoryId, tagIds: source.tagIds });
   }
   return { articles, segment: segment.finish() };
-}
-
-/**
- * A prepared batch as one message: a segment's rows and the signatures each in one transferable
- * buffer (no per-row or per-article copies).
- */
-export interface PackedBatch {
-  hashes: string[];
-  excerpts: string[];
-  /** SIGNATURE_SIZE values per article; `signed[i]` 0 when article i has none (too short). */
-  signatures: Uint32Array<ArrayBuffer>;
-  signed: Uint8Array<ArrayBuffer>;
-  docCount: number;
-  /** Keys joined by '\n' (index tokens never hold one: control characters are spaces to them). */
-  keys: string;
-  lengths: Float64Array<ArrayBuffer>;
-  data: Uint8Array<ArrayBuffer>;
-  offsets: Int32Array<ArrayBuffer>;
-}
-
-export function packBatch(batch: PreparedBatch): PackedBatch {
-  const { segment, articles } = batch;
-  const offsets = new Int32Array(segment.rows.length + 1);
-  for (let i = 0; i < segment.rows.length; i++) offsets[i + 1] = offsets[i]! + segment.rows[i]!.length;
-  const data = new Uint8Array(offsets[segment.rows.length]!);
-  segment.rows.forEach((row, i) => data.set(row, offsets[i]!));
-  const signatures = new Uint32Array(articles.length * SIGNATURE_SIZE);
-  const signed = new Uint8Array(articles.length);
-  articles.forEach((article, i) => {
-    if (!article.signature) return;
-    signatures.set(article.signature, i * SIGNATURE_SIZE);
-    signed[i] = 1;
-  });
-  return {
-    hashes: articles.map((article) => article.hash),
-    excerpts: articles.map((article) => article.excerpt),
-    signatures,
-    signed,
-    docCount: segment.docCount,
-    keys: segment.rowKeys.join('\n'),
-    lengths: Float64Array.from(segment.lengths),
-    data,
-    offsets,
-  };
-}
-
-/** The buffers packBatch's result can hand over to another thread. */
-export const transferablesOf = (packed: PackedBatch): ArrayBuffer[] => [packed.data.buffer, packed.offsets.buffer, packed.lengths.buffer, packed.signatures.buffer, packed.signed.buffer];
-
-export function unpackBatch(packed: PackedBatch): PreparedBatch {
-  const rows = Array.from({ length: packed.offsets.length - 1 }, (_, i) => packed.data.subarray(packed.offsets[i]!, packed.offsets[i + 1]!));
-  const rowKeys = packed.keys === '' ? [] : packed.keys.split('\n');
-  const articles = packed.hashes.map((hash, i) => ({
-    hash,
-    excerpt: packed.excerpts[i]!,
-    signature: packed.signed[i] ? packed.signatures.subarray(i * SIGNATURE_SIZE, (i + 1) * SIGNATURE_SIZE) : undefined,
-  }));
-  return { articles, segment: { kind: 'segment', docCount: packed.docCount, rowKeys, rows, lengths: packed.lengths } };
 }

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectImportFiles, recordsOfFiles } from '../../src/content/files.js';
 import { extractPlainText } from '../../src/content/markdown.js';
+import { createPreparePool } from '../../src/content/prepare-pool.js';
 import type { Rejection } from '../../src/content/records.js';
 import { MAX_BODY_BYTES } from '../../src/content/records.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
@@ -114,9 +115,10 @@ describe('import in worker threads', () => {
     // (the bodies differ in a number only, so all of them form one near-duplicate group)
     expect(services.articles.byId(copy.id)!.duplicate_of).toBe(services.articles.byExternalKey('https://example.com/par/0')!.id);
     const otherDb = openDatabase(':memory:');
+    const pool = createPreparePool(2);
     try {
       const other = createServices(otherDb, { poems: TEST_POEMS });
-      const parallel = await other.importer.importRecordsParallel(records, { workers: 2, batchSize: 8 });
+      const parallel = await other.importer.importRecordsParallel(records, { pool, batchSize: 8 });
       expect(parallel).toEqual(inThread);
       const rows = (d: Db) => d.prepare('SELECT external_key, title, body_md, excerpt, typeof(body_md) AS t1, typeof(excerpt) AS t2, content_hash, duplicate_of FROM articles ORDER BY id').all();
       expect(rows(otherDb)).toEqual(rows(db));
@@ -130,6 +132,7 @@ describe('import in worker threads', () => {
         expect(other.index.search(parseQuery(q), {}, 0, 50), q).toEqual(services.index.search(parseQuery(q), {}, 0, 50));
       }
     } finally {
+      await pool.close();
       otherDb.close();
     }
   }, 60_000);

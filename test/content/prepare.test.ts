@@ -84,7 +84,8 @@ describe('importer and an engine that builds its own index', () => {
       }) as SearchIndex;
       const importer = createImporter({ db, articles: services.articles, taxonomy: services.taxonomy, index, contentVersion: createContentVersion(db) });
       const body = `## 长文\n\n${'容器的网络命名空间与路由表。'.repeat(20)}**结尾**`;
-      await importer.importRecordsParallel([articleRecord({ body })], { workers: 1 });
+      const pool = createPreparePool(1);
+      await importer.importRecordsParallel([articleRecord({ body })], { pool }).finally(() => pool.close());
       expect(bodies).toEqual([extractPlainText(body)]);
       expect(extractPlainText(body).length).toBeGreaterThan(160);
     } finally {
