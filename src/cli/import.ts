@@ -27,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
   const paths = argv.filter((arg, i) => !arg.startsWith('--') && !['--workers', '--batch'].includes(argv[i - 1] ?? ''));
   if (paths.length === 0 || argv.includes('--help')) {
     process.stderr.write(`${USAGE}\n`);
-    return paths.length === 0 ? 2 : 0;
+    // asking for help is not an error, even without paths
+    return argv.includes('--help') ? 0 : 2;
   }
   const workers = numberOption(argv, '--workers', Math.max(1, availableParallelism()));
   const batchSize = numberOption(argv, '--batch', IMPORT_BATCH_SIZE);

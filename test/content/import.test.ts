@@ -150,6 +150,16 @@ describe('import CLI', () => {
     expect(clean.stdout).toMatch(/^imported 0, updated 0, unchanged 2, rejected 0 /);
   });
 
+  it('prints its usage: asked for, with exit code 0; given no files or a bad number, with exit code 2', async () => {
+    const help = await run(NODE, cliArgs('--help'));
+    expect(help.stderr).toMatch(/^usage: npm run import -- \[--workers N\] \[--batch N\]/);
+    for (const args of [[], ['--workers', '0', 'x.jsonl']]) {
+      const failed = await run(NODE, cliArgs(...args)).catch((error: { code: number; stderr: string }) => error);
+      expect('code' in failed && failed.code, args.join(' ')).toBe(2);
+      expect(failed.stderr).toContain('usage: npm run import');
+    }
+  });
+
   it('draws a progress bar on a terminal, and none when its output is a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xunwen-tty-'));
     const file = join(dir, 'some.jsonl');
