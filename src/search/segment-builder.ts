@@ -475,18 +475,19 @@ let tables: [TokenOccurrences, CharOccurrences, TokenOccurrences, CharOccurrence
  * Builds one segment a document at a time, so a caller can let each document's texts go as soon
  * as they are added: a batch's normalised texts all held until the end survived the young
  * generation and were copied by every scavenge (a fifth of a prepare worker's time was GC).
- * The occurrence tables are shared by the thread's builders, so one builder at a time.
+ * The occurrence tables are shared by the thread's builders, so a new builder supersedes the one
+ * before it, which refuses any further use (an abandoned one, say after an error, blocks nothing).
  */
 export class SegmentBuilder {
-  static #active = false;
+  static #latest = 0;
+  readonly #generation: number;
   readonly #tables: NonNullable<typeof tables>;
   #lengths = new Float64Array(1024);
   #docCount = 0;
   #units = 0;
 
   constructor() {
-    if (SegmentBuilder.#active) throw new Error('one SegmentBuilder at a time per thread: the previous one was not finished');
-    SegmentBuilder.#active = true;
+    this.#generation = ++SegmentBuilder.#latest;
     tables ??= [
       new TokenOccurrences(NS.head),
       new CharOccurrences(NS.headChar),
@@ -502,6 +503,7 @@ export class SegmentBuilder {
 
   /** Adds the next document (numbered in the order added). */
   add(doc: SegmentInput): void {
+    this.#checkCurrent();
     const [head, headChars, body, bodyChars, facets, headPairs, bodyPairs] = this.#tables;
     const { fields } = doc;
     const n = this.#docCount++;
@@ -526,9 +528,9 @@ export class SegmentBuilder {
 
   /** Encodes the rows of every document added; the builder is spent. */
   finish(): BuiltSegment {
+    this.#checkCurrent();
     const [head, headChars, body, bodyChars, facets, headPairs, bodyPairs] = this.#tables;
     const units = this.#units;
-    SegmentBuilder.#active = false;
     // the namespaces in key order ('B' < 'H' < 'b' < 'f' < 'h' < 'p' < 'q'), each list in key order within its own
     const rows = new RowWriter(Math.ceil(units * rowBytesPerUnit * 1.25) + (1 << 16));
     bodyChars.encode(false, rows);
@@ -540,7 +542,13 @@ export class SegmentBuilder {
     bodyPairs.encode(true, rows);
     if (units > 0) rowBytesPerUnit = Math.min(rows.length / units, 32);
     const lengths = this.#lengths.slice(0, this.#docCount);
+    // spent: the tables now belong to whichever builder comes next
+    SegmentBuilder.#latest++;
     return { kind: 'segment', docCount: this.#docCount, rowKeys: rows.keys, rows: rows.rows(), lengths };
+  }
+
+  #checkCurrent(): void {
+    if (this.#generation !== SegmentBuilder.#latest) throw new Error('this SegmentBuilder was finished or superseded by a newer one in this thread (they share tables)');
   }
 }
 

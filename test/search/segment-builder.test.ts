@@ -27,11 +27,15 @@ describe('SegmentBuilder', () => {
     expect(few.lengths[0]).toBeGreaterThan(0);
   });
 
-  it('refuses a second builder while one is unfinished, since they share the tables', () => {
-    const first = new SegmentBuilder();
-    first.add(docs[0]!);
-    expect(() => new SegmentBuilder()).toThrow(/one SegmentBuilder at a time/);
-    expect(first.finish().docCount).toBe(1);
-    expect(new SegmentBuilder().finish().docCount).toBe(0);
+  it('lets a new builder supersede an unfinished one, which then refuses further use (they share tables)', () => {
+    const abandoned = new SegmentBuilder();
+    abandoned.add(docs[0]!);
+    const next = new SegmentBuilder();
+    expect(() => abandoned.add(docs[1]!)).toThrow(/superseded/);
+    expect(() => abandoned.finish()).toThrow(/superseded/);
+    for (const doc of docs) next.add(doc);
+    const built = next.finish();
+    expect(built.rowKeys).toEqual(buildSegment(docs).rowKeys);
+    expect(() => next.add(docs[0]!)).toThrow(/finished or superseded/);
   });
 });
