@@ -6,3 +6,14 @@
  * three alternated runs: 3,625 against 3,442 articles/s). Machines with many cores may gain less.
  */
 export const IMPORT_NODE_FLAGS = ['--single-threaded-gc'];
+
+/**
+ * The environment an import starts with, beside its flags. glibc's allocator asks for transparent
+ * huge pages for its heaps (the kernel here grants them on request: THP "madvise"), so the
+ * buffers an import allocates by the gigabyte (SQLite's page cache, typed arrays, messages between
+ * threads) are faulted in 2 MB at a time rather than 4 KB: page faults cost this VM ~8 % of an
+ * import's CPU. A 100k import: minor faults 529-555k → 375-387k, system time −1.3 to −2.3 s,
+ * wall time lower in 5 of 5 alternated pairs (e.g. 22.9 → 19.4 s). Where glibc or THP is
+ * missing the setting does nothing.
+ */
+export const IMPORT_ENV = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } as const;

@@ -3,7 +3,7 @@ import { HELPER_MIN_ENTRIES } from '../search/segment-index.js';
 import { LIST_CACHE_BYTES } from '../search/segment-reader.js';
 import type { HttpSuiteResult } from './http.js';
 import type { ClassResult } from './search.js';
-import { IMPORT_NODE_FLAGS } from './import-flags.js';
+import { IMPORT_ENV, IMPORT_NODE_FLAGS } from './import-flags.js';
 import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from './stats.js';
 
 export interface MachineInfo {
@@ -91,7 +91,7 @@ inside a section by hand.
   Markdown per article, a few \`##\` headings, now and then a \`bash\` block) from a few hundred Chinese
   technical words and a hundred Latin terms with Zipf-like frequencies, written once to a JSON Lines
   file (not timed) and imported from it as \`npm run import\` does, in a process of its own started
-  with the same Node flags (\`${IMPORT_NODE_FLAGS.join(' ')}\`) — reading and parsing the file,
+  with the same Node flags (\`${IMPORT_NODE_FLAGS.join(' ')}\`) and environment (\`${Object.entries(IMPORT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\`) — reading and parsing the file,
   validation, the Markdown parse, hashing, MinHash, the index segment (in worker threads, one per
   core) and the transactions (main thread) — into \`bench-data/bench-<N>.db\`. A later run reuses that
   database unless \`--rebuild\`; its import figures are then those of the run that built it.

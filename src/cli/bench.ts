@@ -11,7 +11,7 @@ import { buildQueryMix, type QueryClass } from '../bench/queries.js';
 import { renderSection, writeReport, type BenchReport, type ImportFigures, type MachineInfo, type MemoryFigures } from '../bench/report.js';
 import { runSearchBench } from '../bench/search.js';
 import { formatInt } from '../bench/stats.js';
-import { IMPORT_NODE_FLAGS } from '../bench/import-flags.js';
+import { IMPORT_ENV, IMPORT_NODE_FLAGS } from '../bench/import-flags.js';
 import { recordsOfFiles } from '../content/files.js';
 import { IMPORT_BATCH_SIZE } from '../content/importer.js';
 import { createPreparePool } from '../content/prepare-pool.js';
@@ -339,8 +339,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!db || !reused) {
     db?.close();
-    // in a process of its own, started as `npm run import` starts one (IMPORT_NODE_FLAGS)
-    const child = spawnSync(process.execPath, [...IMPORT_NODE_FLAGS, '--expose-gc', fileURLToPath(import.meta.url), '--import-only', '--docs', String(options.docs)], { stdio: 'inherit' });
+    // in a process of its own, started as `npm run import` starts one (IMPORT_NODE_FLAGS, IMPORT_ENV)
+    const child = spawnSync(process.execPath, [...IMPORT_NODE_FLAGS, '--expose-gc', fileURLToPath(import.meta.url), '--import-only', '--docs', String(options.docs)], {
+      stdio: 'inherit',
+      env: { ...process.env, ...IMPORT_ENV },
+    });
     if (child.status !== 0) throw new Error(`the import process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
     db = openDatabase(dbPath);
     sidecar = readSidecar(sidecarPath);

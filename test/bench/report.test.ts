@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IMPORT_NODE_FLAGS } from '../../src/bench/import-flags.js';
+import { IMPORT_ENV, IMPORT_NODE_FLAGS } from '../../src/bench/import-flags.js';
 import { writeReport } from '../../src/bench/report.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
@@ -21,8 +21,9 @@ describe('BENCHMARKS.md writer', () => {
 });
 
 describe('the benchmark imports as `npm run import` does', () => {
-  it('starts its import process with the Node flags of the import script', () => {
+  it('starts its import process with the Node flags and the environment of the import script', () => {
     const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.import).toBe(`node ${IMPORT_NODE_FLAGS.join(' ')} dist/cli/import.js`);
+    const env = Object.entries(IMPORT_ENV).map(([name, value]) => `${name}=${value}`);
+    expect(scripts.import).toBe(`${env.join(' ')} node ${IMPORT_NODE_FLAGS.join(' ')} dist/cli/import.js`);
   });
 });
