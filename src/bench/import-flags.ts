@@ -12,8 +12,8 @@ export const IMPORT_NODE_FLAGS = ['--single-threaded-gc'];
  * huge pages for its heaps (the kernel here grants them on request: THP "madvise"), so the
  * buffers an import allocates by the gigabyte (SQLite's page cache, typed arrays, messages between
  * threads) are faulted in 2 MB at a time rather than 4 KB: page faults cost this VM ~8 % of an
- * import's CPU. A 100k import: minor faults 529-555k → 375-387k, system time −1.3 to −2.3 s,
- * wall time lower in 5 of 5 alternated pairs (e.g. 22.9 → 19.4 s). Where glibc or THP is
+ * import's CPU. A 100k import: minor faults 529-556k → 361-387k, system time −1.3 to −2.8 s,
+ * wall time lower in 7 of 7 alternated pairs (e.g. 22.9 → 19.4 s). Where glibc or THP is
  * missing the setting does nothing.
  */
 export const IMPORT_ENV = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } as const;
