@@ -34,9 +34,10 @@ async function main(argv: string[]): Promise<number> {
   const batchSize = numberOption(argv, '--batch', IMPORT_BATCH_SIZE);
   const config = loadConfig(process.env);
   const db = openDatabase(config.DATABASE_PATH);
-  // before the services are built, so the worker threads load their code meanwhile
-  const pool = createPreparePool(workers);
   const bulk = beginBulkWrites(db);
+  // before the services are built, so the worker threads load their code meanwhile; nothing that
+  // can throw comes between here and the try whose finally closes it
+  const pool = createPreparePool(workers);
   try {
     const services = createServices(db);
     const fileRejections: Rejection[] = [];
