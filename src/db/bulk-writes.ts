@@ -11,22 +11,32 @@ export interface BulkWrites {
    * imported article, at 1 GiB 14 µs (measured at 100k), hence the default.
    */
   trimWal(): void;
-  /** Stops the checkpoint thread and checkpoints what is left, so readers find a short WAL (once). */
+  /**
+   * Ends the bulk settings (once): back from the rollback journal to the WAL, or stops the
+   * checkpoint thread and checkpoints what is left, so readers find a short WAL.
+   */
   finish(): Promise<void>;
 }
 
 /**
  * Settings for a process that writes in bulk (the import CLI, the benchmark), until finish():
  *  - a larger page cache keeps the indexes' hot pages across batches;
- *  - WAL checkpoints move to a thread of their own. SQLite's automatic checkpoint runs inside the
- *    COMMIT that crosses its threshold, so the writer waits while frames are copied and synced
- *    (about a third of the import's main-thread time, measured); a PASSIVE checkpoint from another
- *    connection does that work while the writer goes on appending, which the WAL design allows.
+ *  - when no other connection has the database open, a rollback journal in place of the WAL
+ *    (see writeInPlace);
+ *  - otherwise WAL checkpoints move to a thread of their own. SQLite's automatic checkpoint runs
+ *    inside the COMMIT that crosses its threshold, so the writer waits while frames are copied and
+ *    synced (about a third of the import's main-thread time, measured); a PASSIVE checkpoint from
+ *    another connection does that work while the writer goes on appending, which the WAL design
+ *    allows.
  */
 export function beginBulkWrites(db: Db, checkpointEveryMs = 250, walLimitBytes = 1024 * 1024 * 1024): BulkWrites {
   db.pragma('cache_size = -262144');
   // an in-memory database has no WAL to checkpoint
   if (db.memory) return { trimWal: () => {}, finish: async () => {} };
+  if (writeInPlace(db)) {
+    let back: Promise<void> | undefined;
+    return { trimWal: () => {}, finish: () => (back ??= Promise.resolve().then(() => backToWal(db))) };
+  }
   const previous = Number(db.pragma('wal_autocheckpoint', { simple: true }));
   db.pragma('wal_autocheckpoint = 0');
   const worker = spawnSiblingWorker(import.meta.url, 'checkpoint-worker', { path: db.name, intervalMs: checkpointEveryMs });
@@ -46,4 +56,39 @@ export function beginBulkWrites(db: Db, checkpointEveryMs = 250, walLimitBytes =
     if (existsSync(walPath) && statSync(walPath).size >= walLimitBytes) db.pragma('wal_checkpoint(TRUNCATE)');
   };
   return { trimWal, finish: () => (finished ??= finish()) };
+}
+
+/**
+ * Through the WAL every page is written twice: appended, then copied into the database file by a
+ * checkpoint (2.5 s of CPU per 100k imported articles on the checkpoint thread, and a final
+ * checkpoint the import waits for, measured). With a rollback journal pages are written once, in
+ * place, and a page the transaction added to the file (most of an import's) is not journaled at
+ * all; a crash or Ctrl-C still leaves the last committed batch, as SQLite rolls a hot journal
+ * back on the next open. synchronous=FULL meanwhile, as SQLite advises for rollback journals.
+ *
+ * Only when nothing else has the database open: SQLite then refuses the change at once
+ * (SQLITE_BUSY), and the import keeps the WAL, so a running site goes on reading beside it. A
+ * process that opens the database during the import (openDatabase) turns the WAL back on, and
+ * this connection follows at its next transaction. Returns whether the journal was changed.
+ */
+function writeInPlace(db: Db): boolean {
+  try {
+    if (db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') return false;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
+    throw error;
+  }
+  db.pragma('synchronous = FULL');
+  return true;
+}
+
+/** The settings of openDatabase again. Left to the next open if a reader holds the database now. */
+function backToWal(db: Db): void {
+  db.pragma('synchronous = NORMAL');
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (error) {
+    // openDatabase, which every process opens the database with, turns the WAL on
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+  }
 }
