@@ -37,6 +37,8 @@ export interface ImportFigures {
   /** Import worker threads and records per batch (absent in reports written before they existed). */
   workers?: number;
   batchSize?: number;
+  /** How the import wrote (BulkWrites.journal; absent in reports written before it was recorded). */
+  journal?: 'rollback' | 'wal' | 'memory';
 }
 
 export interface MemoryFigures {
@@ -149,6 +151,7 @@ function importSection(report: BenchReport): string {
     ['Markdown generated', `${formatBytes(f.markdownBytes)} (${formatInt(f.markdownBytes / Math.max(1, f.docs))} bytes per article)`],
     ['wall time', `${f.seconds.toFixed(1)} s`],
     ['rate', `**${formatInt(f.rate)} articles/s** (reading the file, validation, Markdown parse, hashing, MinHash, storing, indexing and segment merges; ${f.workers ?? 1} worker threads, batches of ${formatInt(f.batchSize ?? 500)})`],
+    ...(f.journal ? [['writes', f.journal === 'rollback' ? 'in place through a rollback journal (the import had the database to itself; README, "Import pipeline")' : `through the ${f.journal === 'wal' ? 'WAL, checkpointed by a thread of its own' : 'in-memory journal'}`]] : []),
     ['on disk right after the import', `${formatBytes(f.dbBytes + f.walBytes)} (database ${formatBytes(f.dbBytes)} + WAL ${formatBytes(f.walBytes)})`],
     ['on disk after a WAL checkpoint', formatBytes(f.dbBytesCheckpointed)],
   ];

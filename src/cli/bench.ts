@@ -264,6 +264,7 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
     builtAt: new Date().toISOString(),
     workers: IMPORT_WORKERS,
     batchSize: IMPORT_BATCH_SIZE,
+    journal: bulk.journal,
   };
 }
 

@@ -3,6 +3,8 @@ import type { Db } from './open.js';
 import { spawnSiblingWorker } from '../worker-thread.js';
 
 export interface BulkWrites {
+  /** How the bulk writes reach the file: in place through a rollback journal, or through the WAL. */
+  readonly journal: 'rollback' | 'wal' | 'memory';
   /**
    * Call between transactions: empties the WAL once it passes its bound. The WAL starts over only
    * when a writer begins while every frame is copied, a moment a writer that never pauses may not
@@ -32,10 +34,10 @@ export interface BulkWrites {
 export function beginBulkWrites(db: Db, checkpointEveryMs = 250, walLimitBytes = 1024 * 1024 * 1024): BulkWrites {
   db.pragma('cache_size = -262144');
   // an in-memory database has no WAL to checkpoint
-  if (db.memory) return { trimWal: () => {}, finish: async () => {} };
+  if (db.memory) return { journal: 'memory', trimWal: () => {}, finish: async () => {} };
   if (writeInPlace(db)) {
     let back: Promise<void> | undefined;
-    return { trimWal: () => {}, finish: () => (back ??= Promise.resolve().then(() => backToWal(db))) };
+    return { journal: 'rollback', trimWal: () => {}, finish: () => (back ??= Promise.resolve().then(() => backToWal(db))) };
   }
   const previous = Number(db.pragma('wal_autocheckpoint', { simple: true }));
   db.pragma('wal_autocheckpoint = 0');
@@ -55,7 +57,7 @@ export function beginBulkWrites(db: Db, checkpointEveryMs = 250, walLimitBytes =
   const trimWal = () => {
     if (existsSync(walPath) && statSync(walPath).size >= walLimitBytes) db.pragma('wal_checkpoint(TRUNCATE)');
   };
-  return { trimWal, finish: () => (finished ??= finish()) };
+  return { journal: 'wal', trimWal, finish: () => (finished ??= finish()) };
 }
 
 /**
