@@ -1,10 +1,17 @@
-import type { PreparedBatch } from './prepare.js';
+import type { ArticleSource, BodyBytes, PreparedBatch } from './prepare.js';
 
 /**
  * A prepared batch as it crosses from a worker to the writer. Kept apart from prepare.ts, whose
  * imports (the Markdown parser, the normaliser and its dictionaries) only the workers need: the
  * importer starts its workers before it loads anything heavy itself.
  */
+
+/** Part of a batch on its way to a worker: its articles in order, the batch's last part with `last`. */
+export interface PrepareChunk {
+  id: number;
+  sources: ArticleSource[];
+  last: boolean;
+}
 
 /**
  * A prepared batch as one message: a segment's rows and the signatures each in one transferable
@@ -23,6 +30,7 @@ export interface PackedBatch {
   lengths: Float64Array<ArrayBuffer>;
   data: Uint8Array<ArrayBuffer>;
   offsets: Int32Array<ArrayBuffer>;
+  bodies?: BodyBytes;
 }
 
 /** One message of a prepared batch: rows and signatures each in one buffer. */
@@ -53,11 +61,19 @@ export function packBatch(batch: PreparedBatch): PackedBatch {
     lengths: Float64Array.from(segment.lengths),
     data,
     offsets,
+    ...(batch.bodies ? { bodies: batch.bodies } : {}),
   };
 }
 
 /** The buffers packBatch's result can hand over to another thread. */
-export const transferablesOf = (packed: PackedBatch): ArrayBuffer[] => [packed.data.buffer, packed.offsets.buffer, packed.lengths.buffer, packed.signatures.buffer, packed.signed.buffer];
+export const transferablesOf = (packed: PackedBatch): ArrayBuffer[] => [
+  packed.data.buffer,
+  packed.offsets.buffer,
+  packed.lengths.buffer,
+  packed.signatures.buffer,
+  packed.signed.buffer,
+  ...(packed.bodies ? [packed.bodies.bytes.buffer, packed.bodies.ends.buffer] : []),
+];
 
 /** The prepared batch a worker packed, its rows and signatures views of the buffers it sent. */
 export function unpackBatch(packed: PackedBatch): PreparedBatch {
@@ -68,5 +84,7 @@ export function unpackBatch(packed: PackedBatch): PreparedBatch {
     excerpt: packed.excerpts[i]!,
     signature: packed.signed[i] ? packed.signatures.subarray(i * packed.signatureSize, (i + 1) * packed.signatureSize) : undefined,
   }));
-  return { articles, segment: { kind: 'segment', docCount: packed.docCount, rowKeys, rows, lengths: packed.lengths } };
+  const batch: PreparedBatch = { articles, segment: { kind: 'segment', docCount: packed.docCount, rowKeys, rows, lengths: packed.lengths } };
+  if (packed.bodies) batch.bodies = packed.bodies;
+  return batch;
 }

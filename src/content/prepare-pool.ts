@@ -1,5 +1,5 @@
 import { spawnSiblingWorker } from '../worker-thread.js';
-import { unpackBatch, type PackedBatch } from './prepare-message.js';
+import { unpackBatch, type PackedBatch, type PrepareChunk } from './prepare-message.js';
 import type { ArticleSource, PreparedBatch } from './prepare.js';
 
 /**
@@ -19,9 +19,16 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** A batch being sent to a worker a part at a time; `end` sends the last part. */
+export interface BatchInPreparation {
+  add(sources: ArticleSource[]): void;
+  end(sources?: ArticleSource[]): Promise<PreparedBatch>;
+}
+
 /**
- * Worker threads that run prepareBatch. A batch is posted at once, so a worker starts it as soon
- * as it is free, even while this thread is busy writing or merging (pickWorker chooses where).
+ * Worker threads that prepare batches (prepare.ts), each with its bodies as UTF-8 bytes. A batch's
+ * parts are posted as they come, so a worker starts on it as soon as it is free, even while this
+ * thread is busy admitting the rest, writing or merging (pickWorker chooses where).
  * Breaking ties by position put two batches behind the first worker while the other sat idle (one
  * worker did 24 s of a 100k import, the other 15 s, measured).
  */
@@ -47,20 +54,29 @@ export function createPreparePool(size: number) {
     });
     return worker;
   });
+  /** Starts a batch on the worker pickWorker chooses; send its parts in order, then end it. */
+  function begin(): BatchInPreparation {
+    const w = pickWorker(outstanding, lastGiven);
+    const id = nextId++;
+    outstanding[w]!++;
+    lastGiven[w] = id;
+    given[w]!++;
+    const prepared = new Promise<PreparedBatch>((resolve, reject) => pending.set(id, { resolve, reject }));
+    const post = (chunk: PrepareChunk) => workers[w]!.postMessage(chunk);
+    return {
+      add: (sources) => post({ id, sources, last: false }),
+      end: (sources = []) => {
+        post({ id, sources, last: true });
+        return prepared;
+      },
+    };
+  }
   return {
     /** How many worker threads it has. */
     size: count,
-    prepare(sources: ArticleSource[]): Promise<PreparedBatch> {
-      const w = pickWorker(outstanding, lastGiven);
-      const id = nextId++;
-      outstanding[w]!++;
-      lastGiven[w] = id;
-      given[w]!++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        workers[w]!.postMessage({ id, sources });
-      });
-    },
+    begin,
+    /** A whole batch in one message. */
+    prepare: (sources: ArticleSource[]): Promise<PreparedBatch> => begin().end(sources),
     /** How many batches each worker has been given (diagnostics, tests). */
     batchesPerWorker: (): number[] => [...given],
     async close(): Promise<void> {

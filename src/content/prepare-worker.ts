@@ -1,13 +1,26 @@
 import { parentPort } from 'node:worker_threads';
-import { packBatch, transferablesOf } from './prepare-message.js';
-import { prepareBatch, type ArticleSource } from './prepare.js';
+import { packBatch, transferablesOf, type PrepareChunk } from './prepare-message.js';
+import { BatchPreparer } from './prepare.js';
 
-/** A worker thread of the import pipeline: prepares batches (prepare.ts) sent by the importer. */
-parentPort!.on('message', (message: { id: number; sources: ArticleSource[] }) => {
+/**
+ * A worker thread of the import pipeline: prepares batches (prepare.ts) sent by the importer a
+ * chunk at a time. Chunks of one batch come in order and never interleave with another batch's
+ * (the importer sends a whole batch before the next).
+ */
+let current: { id: number; preparer: BatchPreparer | undefined } | undefined;
+
+parentPort!.on('message', (chunk: PrepareChunk) => {
+  if (current?.id !== chunk.id) current = { id: chunk.id, preparer: new BatchPreparer({ keepBodies: true }) };
+  const batch = current;
+  // a batch that failed was answered already; the rest of its chunks are dropped
+  if (!batch.preparer) return;
   try {
-    const packed = packBatch(prepareBatch(message.sources));
-    parentPort!.postMessage({ id: message.id, packed }, transferablesOf(packed));
+    batch.preparer.add(chunk.sources);
+    if (!chunk.last) return;
+    const packed = packBatch(batch.preparer.finish());
+    parentPort!.postMessage({ id: chunk.id, packed }, transferablesOf(packed));
   } catch (error) {
-    parentPort!.postMessage({ id: message.id, error: (error as Error).message });
+    parentPort!.postMessage({ id: chunk.id, error: (error as Error).message });
   }
+  batch.preparer = undefined;
 });

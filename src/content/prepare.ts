@@ -51,10 +51,18 @@ export interface PreparedArticle {
   signature: Uint32Array | undefined;
 }
 
+/** Articles' bodies as UTF-8, one after another: body i is bytes[ends[i - 1] .. ends[i]). */
+export interface BodyBytes {
+  bytes: Uint8Array<ArrayBuffer>;
+  ends: Int32Array<ArrayBuffer>;
+}
+
 export interface PreparedBatch {
   articles: PreparedArticle[];
   /** The index segment of the whole batch, documents in batch order. */
   segment: BuiltSegment;
+  /** The bodies, when the batch was prepared with them (BatchPreparer's keepBodies). */
+  bodies?: BodyBytes;
 }
 
 /** The normalised fields and the signature of an article whose plain text is known. */
@@ -69,16 +77,76 @@ export function analyseText(text: { title: string; summary: string; tagNames: st
   };
 }
 
-export function prepareBatch(sources: readonly ArticleSource[]): PreparedBatch {
-  const articles: PreparedArticle[] = [];
-  const segment = new SegmentBuilder();
-  // each article's plain and normalised texts go into the segment at once and are dropped: they
-  // feed only the excerpt, the signature and the segment, and never cross to the writer
-  for (const source of sources) {
-    const plainText = extractPlainText(source.body);
-    const { normalized, signature } = analyseText({ ...source, plainText });
-    articles.push({ hash: contentHash(source), excerpt: excerptOf(plainText), signature });
-    segment.add({ fields: normalized, categoryId: source.categoryId, tagIds: source.tagIds });
+const utf8 = new TextEncoder();
+
+/**
+ * Prepares one batch whose articles come a few at a time (a worker gets them in chunks while the
+ * writer reads on), so that no thread holds a whole batch of sources.
+ */
+export class BatchPreparer {
+  readonly #articles: PreparedArticle[] = [];
+  readonly #segment = new SegmentBuilder();
+  #bodies: BodyWriter | undefined;
+
+  /**
+   * With `keepBodies`, the bodies go back with the batch as UTF-8 bytes, so the writer need not
+   * hold their strings until it commits the batch.
+   */
+  constructor(options: { keepBodies?: boolean } = {}) {
+    if (options.keepBodies) this.#bodies = new BodyWriter();
   }
-  return { articles, segment: segment.finish() };
+
+  add(sources: readonly ArticleSource[]): void {
+    // each article's plain and normalised texts go into the segment at once and are dropped: they
+    // feed only the excerpt, the signature and the segment, and never cross to the writer
+    for (const source of sources) {
+      const plainText = extractPlainText(source.body);
+      const { normalized, signature } = analyseText({ ...source, plainText });
+      this.#articles.push({ hash: contentHash(source), excerpt: excerptOf(plainText), signature });
+      this.#segment.add({ fields: normalized, categoryId: source.categoryId, tagIds: source.tagIds });
+      this.#bodies?.add(source.body);
+    }
+  }
+
+  finish(): PreparedBatch {
+    const batch: PreparedBatch = { articles: this.#articles, segment: this.#segment.finish() };
+    if (this.#bodies) batch.bodies = this.#bodies.finish();
+    return batch;
+  }
+}
+
+/** Appends strings as UTF-8 to one growing buffer. */
+class BodyWriter {
+  #bytes = new Uint8Array(1 << 16);
+  #ends = new Int32Array(256);
+  #length = 0;
+  #count = 0;
+
+  add(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    const needed = this.#length + text.length * 3;
+    if (needed > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#bytes.length * 2));
+      grown.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = grown;
+    }
+    this.#length += utf8.encodeInto(text, this.#bytes.subarray(this.#length)).written;
+    if (this.#count === this.#ends.length) {
+      const ends = new Int32Array(this.#count * 2);
+      ends.set(this.#ends);
+      this.#ends = ends;
+    }
+    this.#ends[this.#count++] = this.#length;
+  }
+
+  finish(): BodyBytes {
+    // a view, not a copy: the buffer is this batch's alone, and goes to the writer whole
+    return { bytes: this.#bytes.subarray(0, this.#length), ends: this.#ends.slice(0, this.#count) };
+  }
+}
+
+export function prepareBatch(sources: readonly ArticleSource[], options: { keepBodies?: boolean } = {}): PreparedBatch {
+  const preparer = new BatchPreparer(options);
+  preparer.add(sources);
+  return preparer.finish();
 }

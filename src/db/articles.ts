@@ -83,7 +83,8 @@ export interface ArticleWrite {
   views: number;
   categoryId: number;
   summary: string;
-  bodyMd: string;
+  /** The Markdown, or its UTF-8 bytes (stored as TEXT all the same). */
+  bodyMd: string | Uint8Array;
   /** The first characters of the plain text (excerptOf). */
   excerpt: string;
   contentHash: string;
@@ -114,12 +115,12 @@ export function createArticleRepository(db: Db) {
       `INSERT INTO articles (external_key, title, author, type, source_url, published_at, published_ts, imported_at, updated_at,
                              views, category_id, summary, body_md, excerpt, content_hash, duplicate_of)
        VALUES (@externalKey, @title, @author, @type, @sourceUrl, @publishedAt, @publishedTs, @now, @now,
-               @views, @categoryId, @summary, @bodyMd, @excerpt, @contentHash, @duplicateOf)`,
+               @views, @categoryId, @summary, CAST(@bodyMd AS TEXT), @excerpt, @contentHash, @duplicateOf)`,
     ),
     update: db.prepare(
       `UPDATE articles SET title = @title, author = @author, type = @type, source_url = @sourceUrl, published_at = @publishedAt,
               published_ts = @publishedTs, updated_at = @now, views = max(views, @views), category_id = @categoryId, summary = @summary,
-              body_md = @bodyMd, excerpt = @excerpt, content_hash = @contentHash,
+              body_md = CAST(@bodyMd AS TEXT), excerpt = @excerpt, content_hash = @contentHash,
               duplicate_of = @duplicateOf
         WHERE id = @id`,
     ),
