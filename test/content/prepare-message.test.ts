@@ -32,6 +32,15 @@ describe('prepared batch messages', () => {
     expect([...received.segment.lengths]).toEqual([...batch.segment.lengths]);
   });
 
+  it('carry the bodies as UTF-8 bytes when the batch was prepared with them, and none otherwise', () => {
+    const bodies = ['容器网络', '', 'café 😀'];
+    const batch = prepareBatch(bodies.map((body, i) => source(String(i), body)), { keepBodies: true });
+    const received = unpackBatch(structuredClone(packBatch(batch)));
+    expect([...received.bodies!.ends]).toEqual([12, 12, 22]);
+    expect(Buffer.from(received.bodies!.bytes).toString('utf8')).toBe(bodies.join(''));
+    expect(unpackBatch(structuredClone(packBatch(prepareBatch([source('a', '正文')])))).bodies).toBeUndefined();
+  });
+
   it('carry a batch in which no article is long enough for a signature', () => {
     const batch = prepareBatch([source('a', '短'), source('b', '也短')]);
     const received = unpackBatch(structuredClone(packBatch(batch)));

@@ -4,7 +4,7 @@ import { createImporter } from '../../src/content/importer.js';
 import { excerptOf } from '../../src/content/listing.js';
 import { extractPlainText } from '../../src/content/markdown.js';
 import { createPreparePool, pickWorker } from '../../src/content/prepare-pool.js';
-import { contentHash, type ArticleSource } from '../../src/content/prepare.js';
+import { contentHash, prepareBatch, type ArticleSource, type PreparedBatch } from '../../src/content/prepare.js';
 import { createContentVersion } from '../../src/db/changes.js';
 import { openDatabase } from '../../src/db/open.js';
 import type { IndexedDocument, SearchIndex } from '../../src/search/engine.js';
@@ -59,6 +59,55 @@ describe('prepare pool', () => {
       expect(pool.batchesPerWorker()).toEqual([2, 2]);
       expect(prepared.map((p) => p.articles.length)).toEqual([3, 300, 3, 3]);
       expect(prepared[3]!.articles[0]!.excerpt).toBe(excerptOf(extractPlainText(source.body)));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+/** What a prepared batch holds, in plain values, to compare two of them. */
+const contentsOf = (batch: PreparedBatch) => ({
+  articles: batch.articles.map((a) => [a.hash, a.excerpt, a.signature && [...a.signature]]),
+  keys: batch.segment.rowKeys,
+  rows: batch.segment.rows.map((row) => Buffer.from(row).toString('hex')),
+  lengths: [...batch.segment.lengths],
+});
+
+describe('a batch sent in parts', () => {
+  it('is prepared as the whole batch at once, and brings its bodies back as UTF-8 bytes', async () => {
+    const pool = createPreparePool(2);
+    try {
+      const bodies = ['## 网络\n\n容器的网络命名空间与路由表。'.repeat(20), '短', '', 'emoji 😀 与 café', '**粗体**和`代码`'];
+      const sources = bodies.map((body, i) => ({ ...source, title: `第 ${i} 篇`, body }));
+      const inParts = pool.begin();
+      inParts.add(sources.slice(0, 2));
+      inParts.add([]);
+      inParts.add(sources.slice(2, 3));
+      const prepared = await inParts.end(sources.slice(3));
+      expect(contentsOf(prepared)).toEqual(contentsOf(prepareBatch(sources)));
+      const { bytes, ends } = prepared.bodies!;
+      const decoded = [...ends].map((end, i) => Buffer.from(bytes.subarray(i === 0 ? 0 : ends[i - 1]!, end)).toString('utf8'));
+      expect(decoded).toEqual(bodies);
+      // the other worker, given the whole batch in one message, agrees
+      expect(contentsOf(await pool.prepare(sources))).toEqual(contentsOf(prepared));
+      expect(pool.batchesPerWorker()).toEqual([1, 1]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails as a whole when one part cannot be prepared, and its worker goes on with the next batch', async () => {
+    const pool = createPreparePool(1);
+    try {
+      const broken = pool.begin();
+      broken.add([source]);
+      // not a string: the Markdown parser throws in the worker
+      broken.add([{ ...source, body: 42 as unknown as string }]);
+      broken.add([source]);
+      await expect(broken.end([source])).rejects.toThrow(/preparing a batch failed/);
+      const next = await pool.prepare([source, { ...source, title: '另一篇' }]);
+      expect(next.articles).toHaveLength(2);
+      expect(next.segment.docCount).toBe(2);
     } finally {
       await pool.close();
     }
