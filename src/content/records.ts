@@ -6,6 +6,15 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const SITE_OFFSET = '+08:00';
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/**
+ * The text with each lone surrogate (JSON can spell one: "\ud800") replaced by U+FFFD, as UTF-8
+ * encoding replaces it: a body reaches the database as UTF-8 bytes from an import worker, or as a
+ * string, and both must store the same valid text. (String.prototype.toWellFormed: ES2024, Node 20.)
+ */
+function wellFormed(text: string): string {
+  return (text as unknown as { toWellFormed(): string }).toWellFormed();
+}
+
 /** ISO 8601 strings (date only means midnight, no zone means China time) or YAML dates. */
 const publishedAt = z.union([z.string(), z.date()]).transform((value, ctx) => {
   let date: Date;
@@ -67,7 +76,8 @@ export const importRecordSchema = z
     body: z
       .string({ error: 'required' })
       .min(1, 'required')
-      .refine((body) => Buffer.byteLength(body, 'utf8') <= MAX_BODY_BYTES, `larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`),
+      .refine((body) => Buffer.byteLength(body, 'utf8') <= MAX_BODY_BYTES, `larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`)
+      .transform(wellFormed),
   })
   .superRefine((record, ctx) => {
     if (record.type === 'repost' && !record.source_url) {

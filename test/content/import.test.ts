@@ -107,9 +107,11 @@ describe('import in worker threads', () => {
       articleRecord({ source_url: 'https://example.com/par/3', title: '并行导入 3（改）', body: `改过的第 3 篇：${'索引合并与写放大。'.repeat(30)}` }),
       articleRecord({ source_url: 'https://example.com/copy-of-7', body: `第 7 篇：${'容器网络与命名空间的验证。'.repeat(30)}7` }),
       { where: 'bad#1', value: { title: '', published_at: 'soon' } },
+      // a lone surrogate, as JSON can spell one: both paths store valid UTF-8 (U+FFFD)
+      articleRecord({ source_url: 'https://example.com/lone', body: `半个代理对 \ud800 之后 ${'仍是正文。'.repeat(20)}` }),
     ];
     const inThread = services.importer.importRecords(records, { batchSize: 8 });
-    expect(inThread).toMatchObject({ imported: 31, updated: 1, unchanged: 0 });
+    expect(inThread).toMatchObject({ imported: 32, updated: 1, unchanged: 0 });
     expect(inThread.rejected.every((r) => r.where === 'bad#1')).toBe(true);
     const copy = services.articles.byExternalKey('https://example.com/copy-of-7')!;
     // (the bodies differ in a number only, so all of them form one near-duplicate group)
@@ -122,6 +124,8 @@ describe('import in worker threads', () => {
       expect(parallel).toEqual(inThread);
       const rows = (d: Db) => d.prepare('SELECT external_key, title, body_md, excerpt, typeof(body_md) AS t1, typeof(excerpt) AS t2, content_hash, duplicate_of FROM articles ORDER BY id').all();
       expect(rows(otherDb)).toEqual(rows(db));
+      const lone = "SELECT hex(body_md) AS h FROM articles WHERE external_key = 'https://example.com/lone'";
+      for (const d of [db, otherDb]) expect((d.prepare(lone).get() as { h: string }).h).toContain(Buffer.from(' \ufffd ').toString('hex').toUpperCase());
       // the texts are bound as UTF-8 bytes yet stored as text: excerpts count characters, not bytes
       const stored = otherDb.prepare("SELECT id, body_md, excerpt, typeof(body_md) AS t1, typeof(excerpt) AS t2 FROM articles WHERE external_key = 'https://example.com/par/12'").get() as { id: number; body_md: string; excerpt: string; t1: string; t2: string };
       expect(stored).toMatchObject({ body_md: (records[12]!.value as { body: string }).body, t1: 'text', t2: 'text' });
