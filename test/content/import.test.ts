@@ -90,6 +90,14 @@ describe('import', () => {
     const summary = services.importer.importRecords([articleRecord({ body: 'x'.repeat(MAX_BODY_BYTES + 1) }), articleRecord()]);
     expect(summary.imported).toBe(1);
     expect(summary.rejected).toEqual([expect.objectContaining({ field: 'body', reason: 'larger than 2 MB' })]);
+    // the limit is in UTF-8 bytes, not characters: 3-byte characters up to it pass, one more does not
+    const cjk = '字'.repeat(Math.floor(MAX_BODY_BYTES / 3));
+    const edge = services.importer.importRecords([
+      articleRecord({ source_url: 'https://example.com/at-limit', body: cjk }),
+      articleRecord({ source_url: 'https://example.com/over-limit', body: `${cjk}字` }),
+    ]);
+    expect(edge.imported).toBe(1);
+    expect(edge.rejected).toEqual([expect.objectContaining({ field: 'body', reason: 'larger than 2 MB' })]);
   });
 
   it('accepts YAML date values and dates without a zone as China time', () => {
