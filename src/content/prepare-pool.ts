@@ -54,19 +54,31 @@ export function createPreparePool(size: number) {
     });
     return worker;
   });
-  /** Starts a batch on the worker pickWorker chooses; send its parts in order, then end it. */
+  // the batch being sent, if any: a worker builds one batch at a time (its SegmentBuilder's tables
+  // are the thread's), so two batches' parts must never interleave on one worker
+  let sending: number | undefined;
+  /**
+   * Starts a batch on the worker pickWorker chooses; send its parts in order, then end it. One
+   * batch is sent at a time: beginning another before the last one ended throws.
+   */
   function begin(): BatchInPreparation {
+    if (sending !== undefined) throw new Error(`batch ${sending} is still being sent: end it before beginning another`);
     const w = pickWorker(outstanding, lastGiven);
     const id = nextId++;
+    sending = id;
     outstanding[w]!++;
     lastGiven[w] = id;
     given[w]!++;
     const prepared = new Promise<PreparedBatch>((resolve, reject) => pending.set(id, { resolve, reject }));
-    const post = (chunk: PrepareChunk) => workers[w]!.postMessage(chunk);
+    const post = (chunk: PrepareChunk) => {
+      if (sending !== id) throw new Error(`batch ${id} was ended already`);
+      workers[w]!.postMessage(chunk);
+    };
     return {
       add: (sources) => post({ id, sources, last: false }),
       end: (sources = []) => {
         post({ id, sources, last: true });
+        sending = undefined;
         return prepared;
       },
     };

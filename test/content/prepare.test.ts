@@ -96,6 +96,23 @@ describe('a batch sent in parts', () => {
     }
   });
 
+  it('is sent one at a time: another batch cannot begin before it ends, nor a part follow its end', async () => {
+    const pool = createPreparePool(1);
+    try {
+      const first = pool.begin();
+      first.add([source]);
+      expect(() => pool.begin()).toThrow(/still being sent/);
+      expect(() => pool.prepare([source])).toThrow(/still being sent/);
+      const prepared = first.end([source]);
+      expect(() => first.add([source])).toThrow(/ended already/);
+      const second = pool.prepare([source]);
+      expect((await prepared).articles).toHaveLength(2);
+      expect((await second).articles).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('fails as a whole when one part cannot be prepared, and its worker goes on with the next batch', async () => {
     const pool = createPreparePool(1);
     try {
