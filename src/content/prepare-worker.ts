@@ -5,7 +5,7 @@ import { BatchPreparer } from './prepare.js';
 /**
  * A worker thread of the import pipeline: prepares batches (prepare.ts) sent by the importer a
  * chunk at a time. Chunks of one batch come in order and never interleave with another batch's
- * (the importer sends a whole batch before the next).
+ * (the pool sends one batch at a time).
  */
 let current: { id: number; preparer: BatchPreparer | undefined } | undefined;
 
