@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { SegmentBuilder, type BuiltSegment, type NormalizedFields } from '../search/segment-builder.js';
 import { normalizeText } from '../search/normalize.js';
+import { ByteWriter } from '../search/postings.js';
 import { excerptOf } from './listing.js';
 import { extractPlainText } from './markdown.js';
 import { minhashOfNormalized } from './minhash.js';
@@ -117,31 +118,22 @@ export class BatchPreparer {
 
 /** Appends strings as UTF-8 to one growing buffer. */
 class BodyWriter {
-  #bytes = new Uint8Array(1 << 16);
-  #ends = new Int32Array(256);
-  #length = 0;
-  #count = 0;
+  readonly #out = new ByteWriter(1 << 16);
+  readonly #ends: number[] = [];
 
   add(text: string): void {
+    const out = this.#out;
     // UTF-8 takes at most 3 bytes per UTF-16 unit
-    const needed = this.#length + text.length * 3;
-    if (needed > this.#bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, this.#bytes.length * 2));
-      grown.set(this.#bytes.subarray(0, this.#length));
-      this.#bytes = grown;
-    }
-    this.#length += utf8.encodeInto(text, this.#bytes.subarray(this.#length)).written;
-    if (this.#count === this.#ends.length) {
-      const ends = new Int32Array(this.#count * 2);
-      ends.set(this.#ends);
-      this.#ends = ends;
-    }
-    this.#ends[this.#count++] = this.#length;
+    out.reserve(text.length * 3);
+    out.length += utf8.encodeInto(text, out.bytes.subarray(out.length)).written;
+    this.#ends.push(out.length);
   }
 
   finish(): BodyBytes {
-    // a view, not a copy: the buffer is this batch's alone, and goes to the writer whole
-    return { bytes: this.#bytes.subarray(0, this.#length), ends: this.#ends.slice(0, this.#count) };
+    // a view, not a copy: the buffer is this batch's alone (ByteWriter allocates its own), and
+    // goes to the writer whole
+    const bytes = this.#out.bytes.subarray(0, this.#out.length) as Uint8Array<ArrayBuffer>;
+    return { bytes, ends: Int32Array.from(this.#ends) };
   }
 }
 
