@@ -57,17 +57,17 @@ describe('prepare pool', () => {
 
   it('spreads batches evenly over its workers when results come back between batches', async () => {
     await withPool(2, async (pool) => {
-    const batch = (n: number, size = 3, body = source.body) => Array.from({ length: size }, (_, i) => ({ ...source, title: `批次 ${n}-${i}`, body }));
-    // three in flight (the second far larger, so its worker is still busy), the first one back,
-    // then a fourth: it must go to the worker holding one batch, not to the one holding two
-    const long = `## 长文\n\n${'容器的网络命名空间与路由表，'.repeat(400)}`;
-    const first = [pool.prepare(batch(0)), pool.prepare(batch(1, 300, long)), pool.prepare(batch(2))];
-    await first[0];
-    const fourth = pool.prepare(batch(3));
-    const prepared = await Promise.all([...first, fourth]);
-    expect(pool.batchesPerWorker()).toEqual([2, 2]);
-    expect(prepared.map((p) => p.articles.length)).toEqual([3, 300, 3, 3]);
-    expect(prepared[3]!.articles[0]!.excerpt).toBe(excerptOf(extractPlainText(source.body)));
+      const batch = (n: number, size = 3, body = source.body) => Array.from({ length: size }, (_, i) => ({ ...source, title: `批次 ${n}-${i}`, body }));
+      // three in flight (the second far larger, so its worker is still busy), the first one back,
+      // then a fourth: it must go to the worker holding one batch, not to the one holding two
+      const long = `## 长文\n\n${'容器的网络命名空间与路由表，'.repeat(400)}`;
+      const first = [pool.prepare(batch(0)), pool.prepare(batch(1, 300, long)), pool.prepare(batch(2))];
+      await first[0];
+      const fourth = pool.prepare(batch(3));
+      const prepared = await Promise.all([...first, fourth]);
+      expect(pool.batchesPerWorker()).toEqual([2, 2]);
+      expect(prepared.map((p) => p.articles.length)).toEqual([3, 300, 3, 3]);
+      expect(prepared[3]!.articles[0]!.excerpt).toBe(excerptOf(extractPlainText(source.body)));
     });
   });
 });
@@ -83,48 +83,48 @@ const contentsOf = (batch: PreparedBatch) => ({
 describe('a batch sent in parts', () => {
   it('is prepared as the whole batch at once, and brings its bodies back as UTF-8 bytes', async () => {
     await withPool(2, async (pool) => {
-    const bodies = ['## 网络\n\n容器的网络命名空间与路由表。'.repeat(20), '短', '', 'emoji 😀 与 café', '**粗体**和`代码`'];
-    const sources = bodies.map((body, i) => ({ ...source, title: `第 ${i} 篇`, body }));
-    const inParts = pool.begin();
-    inParts.add(sources.slice(0, 2));
-    inParts.add([]);
-    inParts.add(sources.slice(2, 3));
-    const prepared = await inParts.end(sources.slice(3));
-    expect(contentsOf(prepared)).toEqual(contentsOf(prepareBatch(sources)));
-    const { bytes, ends } = prepared.bodies!;
-    const decoded = [...ends].map((end, i) => Buffer.from(bytes.subarray(i === 0 ? 0 : ends[i - 1]!, end)).toString('utf8'));
-    expect(decoded).toEqual(bodies);
-    // the other worker, given the whole batch in one message, agrees
-    expect(contentsOf(await pool.prepare(sources))).toEqual(contentsOf(prepared));
-    expect(pool.batchesPerWorker()).toEqual([1, 1]);
+      const bodies = ['## 网络\n\n容器的网络命名空间与路由表。'.repeat(20), '短', '', 'emoji 😀 与 café', '**粗体**和`代码`'];
+      const sources = bodies.map((body, i) => ({ ...source, title: `第 ${i} 篇`, body }));
+      const inParts = pool.begin();
+      inParts.add(sources.slice(0, 2));
+      inParts.add([]);
+      inParts.add(sources.slice(2, 3));
+      const prepared = await inParts.end(sources.slice(3));
+      expect(contentsOf(prepared)).toEqual(contentsOf(prepareBatch(sources)));
+      const { bytes, ends } = prepared.bodies!;
+      const decoded = [...ends].map((end, i) => Buffer.from(bytes.subarray(i === 0 ? 0 : ends[i - 1]!, end)).toString('utf8'));
+      expect(decoded).toEqual(bodies);
+      // the other worker, given the whole batch in one message, agrees
+      expect(contentsOf(await pool.prepare(sources))).toEqual(contentsOf(prepared));
+      expect(pool.batchesPerWorker()).toEqual([1, 1]);
     });
   });
 
   it('is sent one at a time: another batch cannot begin before it ends, nor a part follow its end', async () => {
     await withPool(1, async (pool) => {
-    const first = pool.begin();
-    first.add([source]);
-    expect(() => pool.begin()).toThrow(/still being sent/);
-    expect(() => pool.prepare([source])).toThrow(/still being sent/);
-    const prepared = first.end([source]);
-    expect(() => first.add([source])).toThrow(/ended already/);
-    const second = pool.prepare([source]);
-    expect((await prepared).articles).toHaveLength(2);
-    expect((await second).articles).toHaveLength(1);
+      const first = pool.begin();
+      first.add([source]);
+      expect(() => pool.begin()).toThrow(/still being sent/);
+      expect(() => pool.prepare([source])).toThrow(/still being sent/);
+      const prepared = first.end([source]);
+      expect(() => first.add([source])).toThrow(/ended already/);
+      const second = pool.prepare([source]);
+      expect((await prepared).articles).toHaveLength(2);
+      expect((await second).articles).toHaveLength(1);
     });
   });
 
   it('fails as a whole when one part cannot be prepared, and its worker goes on with the next batch', async () => {
     await withPool(1, async (pool) => {
-    const broken = pool.begin();
-    broken.add([source]);
-    // not a string: the Markdown parser throws in the worker
-    broken.add([{ ...source, body: 42 as unknown as string }]);
-    broken.add([source]);
-    await expect(broken.end([source])).rejects.toThrow(/preparing a batch failed/);
-    const next = await pool.prepare([source, { ...source, title: '另一篇' }]);
-    expect(next.articles).toHaveLength(2);
-    expect(next.segment.docCount).toBe(2);
+      const broken = pool.begin();
+      broken.add([source]);
+      // not a string: the Markdown parser throws in the worker
+      broken.add([{ ...source, body: 42 as unknown as string }]);
+      broken.add([source]);
+      await expect(broken.end([source])).rejects.toThrow(/preparing a batch failed/);
+      const next = await pool.prepare([source, { ...source, title: '另一篇' }]);
+      expect(next.articles).toHaveLength(2);
+      expect(next.segment.docCount).toBe(2);
     });
   });
 });
