@@ -4,7 +4,7 @@ import { LIST_CACHE_BYTES } from '../search/segment-reader.js';
 import type { HttpSuiteResult } from './http.js';
 import type { ClassResult } from './search.js';
 import { IMPORT_ENV, IMPORT_NODE_FLAGS } from './import-flags.js';
-import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from './stats.js';
+import { formatBytes, formatInt, formatMs, formatPercent, formatRatio, median } from './stats.js';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -39,6 +39,14 @@ export interface ImportFigures {
   batchSize?: number;
   /** How the import wrote (BulkWrites.journal; absent in reports written before it was recorded). */
   journal?: 'rollback' | 'wal' | 'memory';
+  /** Every import of the corpus in this build, in order; `seconds` and `rate` are then of the median run (absent before runs were repeated). */
+  runs?: ImportRun[];
+}
+
+export interface ImportRun {
+  seconds: number;
+  /** The one-minute load average when the run started: how busy the shared machine was. */
+  loadAverage: number;
 }
 
 export interface MemoryFigures {
@@ -95,8 +103,11 @@ inside a section by hand.
   file (not timed) and imported from it as \`npm run import\` does, in a process of its own started
   with the same Node flags (\`${IMPORT_NODE_FLAGS.join(' ')}\`) and environment (\`${Object.entries(IMPORT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\`) — reading and parsing the file,
   validation, the Markdown parse, hashing, MinHash, the index segment (in worker threads, one per
-  core) and the transactions (main thread) — into \`bench-data/bench-<N>.db\`. A later run reuses that
-  database unless \`--rebuild\`; its import figures are then those of the run that built it.
+  core) and the transactions (main thread) — into \`bench-data/bench-<N>.db\`. The import runs three
+  times (\`--import-runs\`), each into a new database, one after another; the rate is that of the
+  median run, and every run is listed with the load average it started under (one import takes
+  ~20 s, and the machine's neighbours come and go within a minute). A later run reuses the last
+  database unless \`--rebuild\`; its import figures are then those of the runs that built it.
 - **Search.** The result cache is off; the list cache (raw posting lists read from SQLite, as the
   server keeps them) is at its default, ${formatBytes(LIST_CACHE_BYTES)} per connection. The engine is first warmed up as the server does at start
   (\`SearchService.warmUp\`: up to three rounds of a dozen fixed queries, one of each shape). Every
@@ -137,6 +148,22 @@ function minutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} minutes`;
 }
 
+/** The figures of a build's last import with every run of it: time and rate become the median run's. */
+export function withRuns(last: ImportFigures, runs: ImportRun[]): ImportFigures {
+  const seconds = median(runs.map((r) => r.seconds));
+  return { ...last, seconds, rate: last.docs / seconds, runs };
+}
+
+/** The wall time, and with repeated runs each run's time, rate and the load it started under. */
+export function importTimeRows(f: ImportFigures): string[][] {
+  if (!f.runs || f.runs.length < 2) return [['wall time', `${f.seconds.toFixed(1)} s`]];
+  const runs = f.runs.map((r, i) => `${i + 1}: ${r.seconds.toFixed(1)} s = ${formatInt(f.docs / r.seconds)}/s (load ${r.loadAverage.toFixed(2)})`);
+  return [
+    ['wall time', `${f.seconds.toFixed(1)} s, the median of ${f.runs.length} imports, each into a new database`],
+    ['every run, in order (one-minute load average at its start)', runs.join('; ')],
+  ];
+}
+
 function importSection(report: BenchReport): string {
   const f = report.importFigures;
   const lines: string[] = ['### Import', ''];
@@ -149,8 +176,8 @@ function importSection(report: BenchReport): string {
   const rows: string[][] = [
     ['articles', `${formatInt(f.docs)} (generator v${report.generatorVersion}, seed ${report.seed}; schema version ${f.schemaVersion})`],
     ['Markdown generated', `${formatBytes(f.markdownBytes)} (${formatInt(f.markdownBytes / Math.max(1, f.docs))} bytes per article)`],
-    ['wall time', `${f.seconds.toFixed(1)} s`],
-    ['rate', `**${formatInt(f.rate)} articles/s** (reading the file, validation, Markdown parse, hashing, MinHash, storing, indexing and segment merges; ${f.workers ?? 1} worker threads, batches of ${formatInt(f.batchSize ?? 500)})`],
+    ...importTimeRows(f),
+    ['rate', `**${formatInt(f.rate)} articles/s**${f.runs && f.runs.length > 1 ? ' (median run)' : ''} (reading the file, validation, Markdown parse, hashing, MinHash, storing, indexing and segment merges; ${f.workers ?? 1} worker threads, batches of ${formatInt(f.batchSize ?? 500)})`],
     ...(f.journal ? [['writes', f.journal === 'rollback' ? 'in place through a rollback journal (the import had the database to itself; README, "Import pipeline")' : `through the ${f.journal === 'wal' ? 'WAL, checkpointed by a thread of its own' : 'in-memory journal'}`]] : []),
     ['on disk right after the import', `${formatBytes(f.dbBytes + f.walBytes)} (database ${formatBytes(f.dbBytes)} + WAL ${formatBytes(f.walBytes)})`],
     ['on disk after a WAL checkpoint', formatBytes(f.dbBytesCheckpointed)],

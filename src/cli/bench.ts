@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { benchRecords, DEFAULT_SEED, GENERATOR_VERSION, mixSeed, mulberry32, type BenchTaxonomy } from '../bench/corpus.js';
 import { killChildren, runHttpSuite, type HttpSuiteResult } from '../bench/http.js';
 import { buildQueryMix, type QueryClass } from '../bench/queries.js';
-import { renderSection, writeReport, type BenchReport, type ImportFigures, type MachineInfo, type MemoryFigures } from '../bench/report.js';
+import { renderSection, withRuns, writeReport, type BenchReport, type ImportFigures, type ImportRun, type MachineInfo, type MemoryFigures } from '../bench/report.js';
 import { runSearchBench } from '../bench/search.js';
 import { formatInt } from '../bench/stats.js';
 import { IMPORT_ENV, IMPORT_NODE_FLAGS } from '../bench/import-flags.js';
@@ -27,6 +27,7 @@ const USAGE = `usage: npm run bench -- [--docs N] [--rebuild] [--samples K] [--s
   --rebuild          re-create bench-data/bench-N.db even when it exists
   --samples K        queries per search class (default 40)
   --runs R           runs of the whole search mix; medians are reported (default 3)
+  --import-runs K    imports of the corpus when (re)building, each into a new database; the median is reported (default 3)
   --brute K          queries per class timed against a brute-force scan (default 3; 0 skips)
   --class-budget S   seconds one query class may take per run before its remaining queries are skipped (default 30)
   --skip-http        skip the HTTP section
@@ -45,6 +46,7 @@ interface Options {
   importOnly: boolean;
   samples: number;
   runs: number;
+  importRuns: number;
   brute: number;
   classBudget: number;
   skipHttp: boolean;
@@ -69,6 +71,7 @@ function parseOptions(argv: string[]): Options | undefined {
       'import-only': { type: 'boolean', default: false },
       samples: { type: 'string' },
       runs: { type: 'string' },
+      'import-runs': { type: 'string' },
       brute: { type: 'string' },
       'class-budget': { type: 'string' },
       'skip-http': { type: 'boolean', default: false },
@@ -87,6 +90,7 @@ function parseOptions(argv: string[]): Options | undefined {
     importOnly: values['import-only'] ?? false,
     samples: positiveInt('samples', values.samples, 40),
     runs: positiveInt('runs', values.runs, 3),
+    importRuns: positiveInt('import-runs', values['import-runs'], 3),
     brute: positiveInt('brute', values.brute, 3, 0),
     classBudget: positiveInt('class-budget', values['class-budget'], 30),
     skipHttp: values['skip-http'] ?? false,
@@ -296,6 +300,33 @@ async function buildDatabase(options: Options, dbPath: string, sidecarPath: stri
   }
 }
 
+/**
+ * Imports the corpus `importRuns` times, each time into a new database in a process of its own
+ * started as `npm run import` starts one (IMPORT_NODE_FLAGS, IMPORT_ENV), and keeps the last
+ * database. One import is ~20 s on a shared machine whose neighbours come and go, so the report
+ * quotes the median run and lists every run with the load average it started under.
+ */
+function importRuns(options: Options, dbPath: string, sidecarPath: string): Sidecar {
+  const runs: ImportRun[] = [];
+  let sidecar: Sidecar | undefined;
+  for (let run = 1; run <= options.importRuns; run++) {
+    log(`import: run ${run} of ${options.importRuns}`);
+    const load = loadavg()[0]!;
+    const child = spawnSync(process.execPath, [...IMPORT_NODE_FLAGS, '--expose-gc', fileURLToPath(import.meta.url), '--import-only', '--docs', String(options.docs)], {
+      stdio: 'inherit',
+      env: { ...process.env, ...IMPORT_ENV },
+    });
+    if (child.status !== 0) throw new Error(`the import process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
+    sidecar = readSidecar(sidecarPath);
+    if (!sidecar) throw new Error(`the import process wrote no ${relative(PROJECT_ROOT, sidecarPath)}`);
+    runs.push({ seconds: sidecar.import.seconds, loadAverage: load });
+  }
+  const result: Sidecar = { ...sidecar!, import: withRuns(sidecar!.import, runs) };
+  // the reused database's report quotes the same runs
+  writeFileSync(sidecarPath, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
 async function main(argv: string[]): Promise<number> {
   let options: Options | undefined;
   try {
@@ -340,15 +371,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!db || !reused) {
     db?.close();
-    // in a process of its own, started as `npm run import` starts one (IMPORT_NODE_FLAGS, IMPORT_ENV)
-    const child = spawnSync(process.execPath, [...IMPORT_NODE_FLAGS, '--expose-gc', fileURLToPath(import.meta.url), '--import-only', '--docs', String(options.docs)], {
-      stdio: 'inherit',
-      env: { ...process.env, ...IMPORT_ENV },
-    });
-    if (child.status !== 0) throw new Error(`the import process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
+    sidecar = importRuns(options, dbPath, sidecarPath);
     db = openDatabase(dbPath);
-    sidecar = readSidecar(sidecarPath);
-    if (!sidecar) throw new Error(`the import process wrote no ${relative(PROJECT_ROOT, sidecarPath)}`);
   }
   const importFigures = sidecar!.import;
 

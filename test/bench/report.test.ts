@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_ENV, IMPORT_NODE_FLAGS } from '../../src/bench/import-flags.js';
-import { writeReport } from '../../src/bench/report.js';
+import { importTimeRows, withRuns, writeReport, type ImportFigures } from '../../src/bench/report.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
 describe('BENCHMARKS.md writer', () => {
@@ -25,5 +25,34 @@ describe('the benchmark imports as `npm run import` does', () => {
     const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     const env = Object.entries(IMPORT_ENV).map(([name, value]) => `${name}=${value}`);
     expect(scripts.import).toBe(`${env.join(' ')} node ${IMPORT_NODE_FLAGS.join(' ')} dist/cli/import.js`);
+  });
+});
+
+describe('repeated imports in one benchmark run', () => {
+  const last: ImportFigures = {
+    docs: 100_000, schemaVersion: 11, markdownBytes: 1, seconds: 25, rate: 4_000, dbBytes: 1, walBytes: 0,
+    dbBytesCheckpointed: 1, rssAfter: 1, heapUsedAfter: 1, peakRss: 1, builtAt: '2026-12-08T00:00:00Z',
+  };
+  const runs = [
+    { seconds: 20, loadAverage: 1.5 },
+    { seconds: 16, loadAverage: 0.25 },
+    { seconds: 25, loadAverage: 2.75 },
+  ];
+
+  it('quote the median run, not the last or the fastest', () => {
+    const figures = withRuns(last, runs);
+    expect(figures.seconds).toBe(20);
+    expect(figures.rate).toBe(5_000);
+    expect(figures.runs).toEqual(runs);
+  });
+
+  it('list every run in order with the load it started under', () => {
+    const rows = importTimeRows(withRuns(last, runs));
+    expect(rows[0]).toEqual(['wall time', '20.0 s, the median of 3 imports, each into a new database']);
+    expect(rows[1]![1]).toBe('1: 20.0 s = 5,000/s (load 1.50); 2: 16.0 s = 6,250/s (load 0.25); 3: 25.0 s = 4,000/s (load 2.75)');
+  });
+
+  it('show a single import as its wall time alone', () => {
+    expect(importTimeRows(last)).toEqual([['wall time', '25.0 s']]);
   });
 });
