@@ -26,6 +26,9 @@ export interface ImportFigures {
   markdownBytes: number;
   seconds: number;
   rate: number;
+  /** CPU time of all the import's threads (user + system), and the cores it had (absent in older reports). */
+  cpuSeconds?: number;
+  cores?: number;
   dbBytes: number;
   walBytes: number;
   /** Database file after PRAGMA wal_checkpoint(TRUNCATE). */
@@ -45,8 +48,8 @@ export interface ImportFigures {
 
 export interface ImportRun {
   seconds: number;
-  /** The one-minute load average when the run started: how busy the shared machine was. */
-  loadAverage: number;
+  /** CPU time of the run's threads: beside its wall time, how much of the cores it got. */
+  cpuSeconds?: number;
 }
 
 export interface MemoryFigures {
@@ -105,8 +108,9 @@ inside a section by hand.
   validation, the Markdown parse, hashing, MinHash, the index segment (in worker threads, one per
   core) and the transactions (main thread) — into \`bench-data/bench-<N>.db\`. The import runs three
   times (\`--import-runs\`), each into a new database, one after another; the rate is that of the
-  median run, and every run is listed with the load average it started under (one import takes
-  ~20 s, and the machine's neighbours come and go within a minute). A later run reuses the last
+  median run. Every run is listed with the CPU time its threads used and the share of the cores
+  that kept busy: one import takes ~20 s, the machine's neighbours come and go within a minute, and
+  a run that kept the cores far less busy than the others shared them. A later run reuses the last
   database unless \`--rebuild\`; its import figures are then those of the runs that built it.
 - **Search.** The result cache is off; the list cache (raw posting lists read from SQLite, as the
   server keeps them) is at its default, ${formatBytes(LIST_CACHE_BYTES)} per connection. The engine is first warmed up as the server does at start
@@ -154,13 +158,19 @@ export function withRuns(last: ImportFigures, runs: ImportRun[]): ImportFigures 
   return { ...last, seconds, rate: last.docs / seconds, runs };
 }
 
+/** ' (CPU 36.0 s, 100 % of 2 cores)': how much of the machine a run got; other tenants had the rest. */
+function cpuShare(cpuSeconds: number | undefined, seconds: number, cores: number | undefined): string {
+  if (cpuSeconds === undefined || !cores) return '';
+  return ` (CPU ${cpuSeconds.toFixed(1)} s, ${Math.round((100 * cpuSeconds) / (seconds * cores))} % of ${cores} cores)`;
+}
+
 /** The wall time, and with repeated runs each run's time, rate and the load it started under. */
 export function importTimeRows(f: ImportFigures): string[][] {
-  if (!f.runs || f.runs.length < 2) return [['wall time', `${f.seconds.toFixed(1)} s`]];
-  const runs = f.runs.map((r, i) => `${i + 1}: ${r.seconds.toFixed(1)} s = ${formatInt(f.docs / r.seconds)}/s (load ${r.loadAverage.toFixed(2)})`);
+  if (!f.runs || f.runs.length < 2) return [['wall time', `${f.seconds.toFixed(1)} s${cpuShare(f.cpuSeconds, f.seconds, f.cores)}`]];
+  const runs = f.runs.map((r, i) => `${i + 1}: ${r.seconds.toFixed(1)} s = ${formatInt(f.docs / r.seconds)}/s${cpuShare(r.cpuSeconds, r.seconds, f.cores)}`);
   return [
     ['wall time', `${f.seconds.toFixed(1)} s, the median of ${f.runs.length} imports, each into a new database`],
-    ['every run, in order (one-minute load average at its start)', runs.join('; ')],
+    ['every run, in order', runs.join('; ')],
   ];
 }
 

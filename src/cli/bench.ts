@@ -221,6 +221,7 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
   const fileRejections: Rejection[] = [];
   log(`import: importing ${formatInt(options.docs)} articles from ${relative(PROJECT_ROOT, corpus.path)} into ${relative(PROJECT_ROOT, dbPath)}`);
   const start = process.hrtime.bigint();
+  const cpuAtStart = process.cpuUsage();
   // as `npm run import` does; the search runs below use the site's own settings again
   const bulk = beginBulkWrites(db);
   let lastLog = Date.now();
@@ -246,6 +247,7 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
   const walBytes = fileSize(`${dbPath}-wal`);
   await bulk.finish();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuAtStart);
   summary.rejected.push(...fileRejections);
   if (summary.rejected.length > 0 || summary.imported !== options.docs) {
     for (const r of summary.rejected.slice(0, 10)) log(`rejected ${r.where}: ${r.field}: ${r.reason}`);
@@ -259,6 +261,8 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
     markdownBytes,
     seconds,
     rate: options.docs / seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    cores: availableParallelism(),
     dbBytes,
     walBytes,
     dbBytesCheckpointed: fileSize(dbPath),
@@ -304,14 +308,13 @@ async function buildDatabase(options: Options, dbPath: string, sidecarPath: stri
  * Imports the corpus `importRuns` times, each time into a new database in a process of its own
  * started as `npm run import` starts one (IMPORT_NODE_FLAGS, IMPORT_ENV), and keeps the last
  * database. One import is ~20 s on a shared machine whose neighbours come and go, so the report
- * quotes the median run and lists every run with the load average it started under.
+ * quotes the median run and lists every run with the share of the cores it got.
  */
 function importRuns(options: Options, dbPath: string, sidecarPath: string): Sidecar {
   const runs: ImportRun[] = [];
   let sidecar: Sidecar | undefined;
   for (let run = 1; run <= options.importRuns; run++) {
     log(`import: run ${run} of ${options.importRuns}`);
-    const load = loadavg()[0]!;
     const child = spawnSync(process.execPath, [...IMPORT_NODE_FLAGS, '--expose-gc', fileURLToPath(import.meta.url), '--import-only', '--docs', String(options.docs)], {
       stdio: 'inherit',
       env: { ...process.env, ...IMPORT_ENV },
@@ -319,7 +322,7 @@ function importRuns(options: Options, dbPath: string, sidecarPath: string): Side
     if (child.status !== 0) throw new Error(`the import process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
     sidecar = readSidecar(sidecarPath);
     if (!sidecar) throw new Error(`the import process wrote no ${relative(PROJECT_ROOT, sidecarPath)}`);
-    runs.push({ seconds: sidecar.import.seconds, loadAverage: load });
+    runs.push({ seconds: sidecar.import.seconds, ...(sidecar.import.cpuSeconds !== undefined ? { cpuSeconds: sidecar.import.cpuSeconds } : {}) });
   }
   const result: Sidecar = { ...sidecar!, import: withRuns(sidecar!.import, runs) };
   // the reused database's report quotes the same runs

@@ -31,12 +31,12 @@ describe('the benchmark imports as `npm run import` does', () => {
 describe('repeated imports in one benchmark run', () => {
   const last: ImportFigures = {
     docs: 100_000, schemaVersion: 11, markdownBytes: 1, seconds: 25, rate: 4_000, dbBytes: 1, walBytes: 0,
-    dbBytesCheckpointed: 1, rssAfter: 1, heapUsedAfter: 1, peakRss: 1, builtAt: '2026-12-08T00:00:00Z',
+    dbBytesCheckpointed: 1, rssAfter: 1, heapUsedAfter: 1, peakRss: 1, builtAt: '2026-12-08T00:00:00Z', cores: 2,
   };
   const runs = [
-    { seconds: 20, loadAverage: 1.5 },
-    { seconds: 16, loadAverage: 0.25 },
-    { seconds: 25, loadAverage: 2.75 },
+    { seconds: 20, cpuSeconds: 38 },
+    { seconds: 16, cpuSeconds: 32 },
+    { seconds: 25, cpuSeconds: 37.5 },
   ];
 
   it('quote the median run, not the last or the fastest', () => {
@@ -46,13 +46,14 @@ describe('repeated imports in one benchmark run', () => {
     expect(figures.runs).toEqual(runs);
   });
 
-  it('list every run in order with the load it started under', () => {
+  it('list every run in order with the share of the cores it got', () => {
     const rows = importTimeRows(withRuns(last, runs));
     expect(rows[0]).toEqual(['wall time', '20.0 s, the median of 3 imports, each into a new database']);
-    expect(rows[1]![1]).toBe('1: 20.0 s = 5,000/s (load 1.50); 2: 16.0 s = 6,250/s (load 0.25); 3: 25.0 s = 4,000/s (load 2.75)');
+    expect(rows[1]![1]).toBe('1: 20.0 s = 5,000/s (CPU 38.0 s, 95 % of 2 cores); 2: 16.0 s = 6,250/s (CPU 32.0 s, 100 % of 2 cores); 3: 25.0 s = 4,000/s (CPU 37.5 s, 75 % of 2 cores)');
   });
 
-  it('show a single import as its wall time alone', () => {
-    expect(importTimeRows(last)).toEqual([['wall time', '25.0 s']]);
+  it('show a single import as its wall time, with its share of the cores when it was measured', () => {
+    expect(importTimeRows({ ...last, cores: undefined })).toEqual([['wall time', '25.0 s']]);
+    expect(importTimeRows({ ...last, cpuSeconds: 40 })).toEqual([['wall time', '25.0 s (CPU 40.0 s, 80 % of 2 cores)']]);
   });
 });
