@@ -164,7 +164,7 @@ function cpuShare(cpuSeconds: number | undefined, seconds: number, cores: number
   return ` (CPU ${cpuSeconds.toFixed(1)} s, ${Math.round((100 * cpuSeconds) / (seconds * cores))} % of ${cores} cores)`;
 }
 
-/** The wall time, and with repeated runs each run's time, rate and the load it started under. */
+/** The wall time, and with repeated runs each run's time, rate and share of the cores. */
 export function importTimeRows(f: ImportFigures): string[][] {
   if (!f.runs || f.runs.length < 2) return [['wall time', `${f.seconds.toFixed(1)} s${cpuShare(f.cpuSeconds, f.seconds, f.cores)}`]];
   const runs = f.runs.map((r, i) => `${i + 1}: ${r.seconds.toFixed(1)} s = ${formatInt(f.docs / r.seconds)}/s${cpuShare(r.cpuSeconds, r.seconds, f.cores)}`);
