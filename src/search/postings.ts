@@ -194,11 +194,6 @@ export class ListWriter {
     return this.#count;
   }
 
-  /** The skip table of the list as written (see skipTable). */
-  skipTable(): Uint8Array {
-    return skipTable(this.#docs.bytes, 0, this.#count, this.#positions.length > 0);
-  }
-
   /** The size of its positions block, the list's last bytes. */
   get positionsLength(): number {
     return this.#positions.length;
@@ -282,8 +277,21 @@ export function readHeader(bytes: Uint8Array): ListHeader {
 
 /** Whether a positional list's row holds only its documents (positions in rows of their own). */
 export function isSplitList(bytes: Uint8Array): boolean {
-  const { count, docsEnd } = readHeader(bytes);
-  return count > 0 && bytes.length === docsEnd;
+  // the header read without a reader object: merges ask this of every list row
+  let at = 0;
+  let count = 0;
+  let docsLength = 0;
+  for (let field = 0; field < 3; field++) {
+    let byte = bytes[at++]!;
+    let value = byte & 0x7f;
+    for (let shift = 7; byte >= 0x80; shift += 7) {
+      byte = bytes[at++]!;
+      value |= (byte & 0x7f) << shift;
+    }
+    if (field === 0) count = value >>> 0;
+    else if (field === 2) docsLength = value >>> 0;
+  }
+  return count > 0 && bytes.length === at + docsLength;
 }
 
 /** Entries per block of a skip table. */
@@ -297,28 +305,38 @@ export const SKIP_INTERVAL = 128;
  */
 export function skipTable(docs: Uint8Array, start: number, count: number, positional: boolean): Uint8Array {
   const blocks = Math.ceil(count / SKIP_INTERVAL);
-  const out = new ByteWriter(blocks * 9 + 5);
-  out.varint(blocks);
-  const reader = new ByteReader(docs, start);
+  const out = new Uint8Array(blocks * 15 + 5);
+  let o = putVarint(out, 0, blocks);
+  // varints read inline: long lists (every merge writes one per common token) have thousands of entries
+  let at = start;
   let doc = 0;
   let positions = 0;
   let lastDoc = 0;
   let lastAt = start;
   let lastPositions = 0;
+  const fields = positional ? 3 : 2;
   for (let i = 0; i < count; i++) {
     if (i > 0 && i % SKIP_INTERVAL === 0) {
-      out.varint(doc - lastDoc);
-      out.varint(reader.offset - lastAt);
-      out.varint(positions - lastPositions);
+      o = putVarint(out, o, doc - lastDoc);
+      o = putVarint(out, o, at - lastAt);
+      o = putVarint(out, o, positions - lastPositions);
       lastDoc = doc;
-      lastAt = reader.offset;
+      lastAt = at;
       lastPositions = positions;
     }
-    doc += reader.varint();
-    reader.varint();
-    if (positional) positions += reader.varint();
+    for (let f = 0; f < fields; f++) {
+      let byte = docs[at++]!;
+      let value = byte & 0x7f;
+      for (let shift = 7; byte >= 0x80; shift += 7) {
+        byte = docs[at++]!;
+        value |= (byte & 0x7f) << shift;
+      }
+      // field 0 is the document gap, 1 the frequency, 2 the positions' size
+      if (f === 0) doc += value >>> 0;
+      else if (f === 2) positions += value >>> 0;
+    }
   }
-  return out.result();
+  return out.slice(0, o);
 }
 
 /** A decoded skip table: block b starts after document before[b], at docsAt[b] and positionsAt[b]. */
@@ -687,39 +705,6 @@ export function anyFollowed(list: PostingList, i: number, starts: Int32Array, al
     if (read >= count && position < wanted) return false;
   }
   return false;
-}
-
-/**
- * Concatenates lists of neighbouring segments into one list relative to the first segment's base.
- * `parts` are in document order, each with the base of its segment. Only the seam is re-encoded.
- */
-export function concatPostings(parts: Array<{ bytes: Uint8Array; base: number }>, newBase: number): Uint8Array {
-  let count = 0;
-  let lastAbsolute = 0;
-  let previous = -1;
-  const docBlocks: Uint8Array[] = [];
-  const positionBlocks: Uint8Array[] = [];
-  for (const { bytes, base } of parts) {
-    const header = readHeader(bytes);
-    if (header.count === 0) continue;
-    const reader = new ByteReader(bytes, header.docsStart);
-    const firstAbsolute = base + reader.varint();
-    const seam = new ByteWriter(6);
-    seam.varint(previous < 0 ? firstAbsolute - newBase : firstAbsolute - previous);
-    docBlocks.push(seam.result(), bytes.subarray(reader.offset, header.docsEnd));
-    positionBlocks.push(bytes.subarray(header.docsEnd));
-    count += header.count;
-    lastAbsolute = base + header.last;
-    previous = lastAbsolute;
-  }
-  const docsLength = docBlocks.reduce((sum, b) => sum + b.length, 0);
-  const out = new ByteWriter(docsLength + positionBlocks.reduce((sum, b) => sum + b.length, 0) + 16);
-  out.varint(count);
-  out.varint(count === 0 ? 0 : lastAbsolute - newBase);
-  out.varint(docsLength);
-  for (const block of docBlocks) out.append(block);
-  for (const block of positionBlocks) out.append(block);
-  return out.result();
 }
 
 /** Concatenates decoded lists whose documents do not overlap and are in order. */

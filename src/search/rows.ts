@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, POSITIONS_CHUNK_BYTES, putVarint, readHeader, skipTable, withRoom, type ListWriter } from './postings.js';
+import { ByteReader, POSITIONS_CHUNK_BYTES, putVarint, readHeader, skipTable, withRoom } from './postings.js';
 
 /**
  * How a segment's lists become rows of search_postings. Most tokens of a segment are rare (83 % of
@@ -7,7 +7,7 @@ import { ByteReader, ByteWriter, POSITIONS_CHUNK_BYTES, putVarint, readHeader, s
  * order share a bucket row keyed by its first token: a lookup reads the row with the greatest key
  * ≤ the token. A bucket starts with a 0 byte (a list never does: its first varint is a count ≥ 1),
  * then per entry: key length, UTF-8 key, list length, list. Long positions blocks are stored in
- * chunk rows of their own, and long positional lists get a skip table row (see packRows). Pure.
+ * chunk rows of their own, and long positional lists get a skip table row (see RowWriter). Pure.
  */
 
 export const SMALL_LIST_BYTES = 64;
@@ -26,8 +26,12 @@ export function positionsKey(key: string, chunk: number): string {
 
 /** Whether a row holds a positions chunk or a skip table rather than a key's list or a bucket. */
 export function isAuxiliaryKey(rowKey: string): boolean {
-  return rowKey.includes(POSITIONS_SUFFIX) || rowKey.endsWith(SKIP_SUFFIX);
+  // a chunk key ends in the suffix and six digits (positionsKey); tokens hold no control characters
+  const n = rowKey.length;
+  return rowKey.charCodeAt(n - 1) === SKIP_CODE || (n >= 7 && rowKey.charCodeAt(n - 7) === POSITIONS_CODE);
 }
+const POSITIONS_CODE = POSITIONS_SUFFIX.charCodeAt(0);
+const SKIP_CODE = SKIP_SUFFIX.charCodeAt(0);
 export const BUCKET_BYTES = 4096;
 
 const utf8 = new TextEncoder();
@@ -35,47 +39,6 @@ const utf8Decoder = new TextDecoder();
 
 export function isBucket(row: Uint8Array): boolean {
   return row[0] === 0;
-}
-
-/** Groups a segment's sorted (key, list) pairs into rows: big lists alone, small ones in buckets. */
-export function* packRows(entries: Iterable<{ key: string; list: Uint8Array }>): Generator<{ key: string; data: Uint8Array }> {
-  let bucket: ByteWriter | undefined;
-  let bucketKey = '';
-  const flush = function* () {
-    if (bucket) yield { key: bucketKey, data: bucket.result() };
-    bucket = undefined;
-  };
-  for (const { key, list } of entries) {
-    if (list.length >= SMALL_LIST_BYTES) {
-      yield* flush();
-      const { count, docsStart, docsEnd } = readHeader(list);
-      if (list.length - docsEnd >= SPLIT_POSITIONS_BYTES) {
-        // a long list keeps its positions in chunk rows: a query that needs only documents
-        // (single tokens, counts) never copies them out of the database, and one that checks a
-        // few documents copies only their chunks
-        yield { key, data: list.subarray(0, docsEnd) };
-        for (let at = docsEnd, n = 0; at < list.length; at += POSITIONS_CHUNK_BYTES, n++) {
-          yield { key: positionsKey(key, n), data: list.subarray(at, Math.min(list.length, at + POSITIONS_CHUNK_BYTES)) };
-        }
-      } else {
-        yield { key, data: list };
-      }
-      if (list.length > docsEnd && count >= SKIP_MIN_ENTRIES) yield { key: key + SKIP_SUFFIX, data: skipTable(list, docsStart, count, true) };
-      continue;
-    }
-    if (!bucket) {
-      bucket = new ByteWriter(BUCKET_BYTES + 256);
-      bucket.varint(0);
-      bucketKey = key;
-    }
-    const keyBytes = utf8.encode(key);
-    bucket.varint(keyBytes.length);
-    bucket.append(keyBytes);
-    bucket.varint(list.length);
-    bucket.append(list);
-    if (bucket.length >= BUCKET_BYTES) yield* flush();
-  }
-  yield* flush();
 }
 
 /** The (key, list) entries of a bucket row, in key order. */
@@ -110,9 +73,24 @@ export function findInBucket(row: Uint8Array, key: string): Uint8Array | undefin
   return undefined;
 }
 
+/** A list ready to be written into a row (postings.ts ListWriter, or a merge's list). */
+export interface WritableList {
+  /** The size of the list as written. */
+  readonly byteLength: number;
+  /** Its entries. */
+  readonly count: number;
+  /** The size of its positions block, the list's last bytes (0 for a counted list). */
+  readonly positionsLength: number;
+  /** Writes the list at bytes[at..at + byteLength) (it must fit); returns the offset after it. */
+  writeTo(bytes: Uint8Array, at: number): number;
+}
+
 /**
- * The rows packRows makes of a segment's lists (the two must agree byte for byte), written as the lists are encoded: every
- * row is a view of one buffer, so no list, key or bucket is allocated on its own.
+ * A segment's rows, written as its lists come in key order: small lists share bucket rows, long
+ * ones get rows of their own with their positions in chunk rows and a skip table row (the format
+ * above). Every row is a view of one buffer, so no list, key or bucket is allocated on its own.
+ * A built segment and a merge of segments both write their rows here, so a merged segment holds
+ * exactly the rows one built from all its documents would.
  */
 export class RowWriter {
   bytes: Uint8Array;
@@ -127,41 +105,75 @@ export class RowWriter {
     this.bytes = new Uint8Array(capacity);
   }
 
-  add(key: string, list: ListWriter): void {
+  add(key: string, list: WritableList): void {
     const size = list.byteLength;
     if (size >= SMALL_LIST_BYTES) {
-      // long lists: positions in chunk rows, a skip table (see packRows)
-      const skips = list.positionsLength > 0 && list.count >= SKIP_MIN_ENTRIES ? list.skipTable() : undefined;
-      this.#reserve(size + (skips?.length ?? 0));
-      this.#closeBucket();
-      this.length = list.writeTo(this.bytes, this.length);
-      const positions = list.positionsLength;
-      if (positions >= SPLIT_POSITIONS_BYTES) {
-        const start = this.length - positions;
-        this.#row(key, start);
-        for (let at = start, n = 0; at < this.length; at += POSITIONS_CHUNK_BYTES, n++) this.#row(positionsKey(key, n), Math.min(this.length, at + POSITIONS_CHUNK_BYTES));
-      } else {
-        this.#row(key, this.length);
-      }
-      if (skips) {
-        this.bytes.set(skips, this.length);
-        this.length += skips.length;
-        this.#row(key + SKIP_SUFFIX, this.length);
-      }
+      this.#addLong(key, list);
       return;
     }
     // the list and its key (at most 3 bytes a unit), two varints and the bucket's 0
     this.#reserve(size + 3 * key.length + 11);
-    if (this.#bucket < 0) {
-      this.#bucket = this.length;
-      this.#bucketKey = key;
-      this.bytes[this.length++] = 0;
-    }
+    this.#openBucket(key);
     const bytes = this.bytes;
     let at = putVarint(bytes, this.length, utf8Length(key));
     at = putUtf8(bytes, at, key);
-    at = putVarint(bytes, at, size);
-    this.length = list.writeTo(bytes, at);
+    this.#endEntry(putVarint(bytes, at, size), list);
+  }
+
+  /**
+   * The same for a key given as UTF-8 bytes, keyBytes[keyStart..keyEnd): a merge reads keys out of
+   * bucket rows that way, and a bucket entry's key is copied as it is, never decoded.
+   */
+  addUtf8(keyBytes: Uint8Array, keyStart: number, keyEnd: number, list: WritableList): void {
+    const size = list.byteLength;
+    if (size >= SMALL_LIST_BYTES) {
+      this.#addLong(utf8Decoder.decode(keyBytes.subarray(keyStart, keyEnd)), list);
+      return;
+    }
+    const keyLength = keyEnd - keyStart;
+    this.#reserve(size + keyLength + 11);
+    if (this.#bucket < 0) this.#openBucket(utf8Decoder.decode(keyBytes.subarray(keyStart, keyEnd)));
+    const bytes = this.bytes;
+    let at = putVarint(bytes, this.length, keyLength);
+    for (let i = keyStart; i < keyEnd; i++) bytes[at++] = keyBytes[i]!;
+    this.#endEntry(putVarint(bytes, at, size), list);
+  }
+
+  /** A long list: positions in chunk rows, a skip table (see the format above). */
+  #addLong(key: string, list: WritableList): void {
+    this.#reserve(list.byteLength);
+    this.#closeBucket();
+    const start = this.length;
+    this.length = list.writeTo(this.bytes, start);
+    const positions = list.positionsLength;
+    if (positions >= SPLIT_POSITIONS_BYTES) {
+      const positionsStart = this.length - positions;
+      this.#row(key, positionsStart);
+      for (let at = positionsStart, n = 0; at < this.length; at += POSITIONS_CHUNK_BYTES, n++) this.#row(positionsKey(key, n), Math.min(this.length, at + POSITIONS_CHUNK_BYTES));
+    } else {
+      this.#row(key, this.length);
+    }
+    if (positions > 0 && list.count >= SKIP_MIN_ENTRIES) {
+      // read off the documents block just written
+      const skips = skipTable(this.bytes, start + readHeader(this.bytes.subarray(start)).docsStart, list.count, true);
+      this.#reserve(skips.length);
+      this.bytes.set(skips, this.length);
+      this.length += skips.length;
+      this.#row(key + SKIP_SUFFIX, this.length);
+    }
+  }
+
+  /** Opens a bucket keyed `key` unless one is open (room for its 0 byte is reserved). */
+  #openBucket(key: string): void {
+    if (this.#bucket >= 0) return;
+    this.#bucket = this.length;
+    this.#bucketKey = key;
+    this.bytes[this.length++] = 0;
+  }
+
+  /** Writes a bucket entry's list at `at`, after its key and length, and closes a full bucket. */
+  #endEntry(at: number, list: WritableList): void {
+    this.length = list.writeTo(this.bytes, at);
     if (this.length - this.#bucket >= BUCKET_BYTES) this.#closeBucket();
   }
 

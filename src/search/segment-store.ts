@@ -1,8 +1,9 @@
 import type { Db } from '../db/open.js';
 import { ByteBoundedCache } from './byte-cache.js';
-import { concatLists, concatPostings, isSplitList, type PostingList } from './postings.js';
-import { bucketEntries, isAuxiliaryKey, isBucket, packRows, POSITIONS_SUFFIX } from './rows.js';
-import { compareKeys, type BuiltSegment } from './segment-builder.js';
+import { concatLists, isSplitList, type PostingList } from './postings.js';
+import { isAuxiliaryKey, isBucket } from './rows.js';
+import type { BuiltSegment } from './segment-builder.js';
+import { builtRows, joinChunks, mergeSegments, type RowCursor } from './segment-merge.js';
 import { isPositionalKey, PostingsReader, SEARCH_GENERATION_KEY, type ListCacheOptions, type SegmentInfo } from './segment-reader.js';
 
 export type { ListRef, SegmentInfo } from './segment-reader.js';
@@ -236,7 +237,15 @@ export class SegmentStore {
     const id = this.#stmts.nextSegment.get()!;
     const base = segments[0]!.base;
     const last = segments[segments.length - 1]!;
-    for (const row of packRows(this.#mergedEntries(segments, base))) this.#stmts.insertPosting.run(id, row.key, row.data);
+    const generation = this.#reader.readGeneration();
+    let bytes = 0;
+    const sources = segments.map((segment) => {
+      const built = this.#recent.recall(segment, generation);
+      bytes += built ? built.rows.reduce((sum, row) => sum + row.length, 0) : 0;
+      return { base: segment.base, rows: built ? builtRows(built) : this.#storedRows(segment) };
+    });
+    const merged = mergeSegments(sources, base, bytes);
+    for (let k = 0; k < merged.rows.length; k++) this.#stmts.insertPosting.run(id, merged.keys[k]!, merged.rows[k]!);
     for (const segment of segments) {
       this.#recent.forget(segment.id);
       this.#stmts.dropPostings.run(segment.id);
@@ -245,48 +254,34 @@ export class SegmentStore {
     this.#stmts.insertSegment.run(id, base, last.base + last.span - base, segments[0]!.level + 1);
   }
 
-  /** Every (key, list) of one segment in key order: from memory when this store wrote it, else from SQLite. */
-  #segmentEntries(segment: SegmentInfo, generation: number): Iterable<{ key: string; list: Uint8Array }> {
-    const built = this.#recent.recall(segment, generation);
-    return built ? builtEntries(built) : this.#storedEntries(segment);
-  }
-
-  /** Every (key, list) of one stored segment in key order, read a page of rows at a time. */
-  *#storedEntries(segment: SegmentInfo): Generator<{ key: string; list: Uint8Array }> {
-    let after = '';
-    for (;;) {
-      const rows = this.#stmts.mergePage.all(segment.id, after, MERGE_PAGE_ROWS);
-      for (const row of rows) {
-        if (isAuxiliaryKey(row.token)) continue;
-        if (isBucket(row.data)) yield* bucketEntries(row.data);
-        else if (isPositionalKey(row.token) && isSplitList(row.data)) yield { key: row.token, list: joinChunks(row.data, this.#reader.positionChunks(segment, row.token)) };
-        else yield { key: row.token, list: row.data };
-      }
-      if (rows.length < MERGE_PAGE_ROWS) return;
-      after = rows[rows.length - 1]!.token;
-    }
-  }
-
-  /** The union of the segments' lists, key by key, each list rebased onto `base`. */
-  *#mergedEntries(segments: SegmentInfo[], base: number): Generator<{ key: string; list: Uint8Array }> {
-    const generation = this.#reader.readGeneration();
-    const cursors = segments.map((segment) => {
-      const entries = this.#segmentEntries(segment, generation)[Symbol.iterator]();
-      return { segment, entries, head: entries.next() };
-    });
-    for (;;) {
-      let smallest: string | undefined;
-      for (const c of cursors) if (!c.head.done && (smallest === undefined || compareKeys(c.head.value.key, smallest) < 0)) smallest = c.head.value.key;
-      if (smallest === undefined) return;
-      const parts: Array<{ bytes: Uint8Array; base: number }> = [];
-      for (const c of cursors) {
-        if (!c.head.done && c.head.value.key === smallest) {
-          parts.push({ bytes: c.head.value.list, base: c.segment.base });
-          c.head = c.entries.next();
+  /** A stored segment's rows in key order (see RowCursor), read a page of rows at a time. */
+  #storedRows(segment: SegmentInfo): RowCursor {
+    const page = this.#stmts.mergePage;
+    const reader = this.#reader;
+    let rows: Array<{ token: string; data: Uint8Array }> = [];
+    let i = 0;
+    let last = false;
+    const cursor = {
+      key: '',
+      data: new Uint8Array(0) as Uint8Array,
+      next(): boolean {
+        for (;;) {
+          if (i === rows.length) {
+            if (last) return false;
+            rows = page.all(segment.id, rows.length > 0 ? rows[rows.length - 1]!.token : '', MERGE_PAGE_ROWS);
+            last = rows.length < MERGE_PAGE_ROWS;
+            i = 0;
+            if (rows.length === 0) return false;
+          }
+          const row = rows[i++]!;
+          if (isAuxiliaryKey(row.token)) continue;
+          cursor.key = row.token;
+          cursor.data = !isBucket(row.data) && isPositionalKey(row.token) && isSplitList(row.data) ? joinChunks(row.data, reader.positionChunks(segment, row.token)) : row.data;
+          return true;
         }
-      }
-      yield { key: smallest, list: parts.length === 1 && parts[0]!.base === base ? parts[0]!.bytes : concatPostings(parts, base) };
-    }
+      },
+    };
+    return cursor;
   }
 
   // --- state -----------------------------------------------------------------------------------
@@ -361,36 +356,4 @@ export class SegmentStore {
     return concatLists(lists).docs;
   }
 
-}
-
-/** A list row with its positions chunks joined back on, when it was split. */
-function joinChunks(data: Uint8Array, chunks: Uint8Array[]): Uint8Array {
-  const whole = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, data.length));
-  whole.set(data);
-  let at = data.length;
-  for (const chunk of chunks) {
-    whole.set(chunk, at);
-    at += chunk.length;
-  }
-  return whole;
-}
-
-/** Every (key, list) of a built segment in key order, as #storedEntries reads them back. */
-function* builtEntries({ rowKeys, rows }: BuiltSegment): Generator<{ key: string; list: Uint8Array }> {
-  for (let i = 0; i < rows.length; i++) {
-    const key = rowKeys[i]!;
-    const data = rows[i]!;
-    if (isAuxiliaryKey(key)) continue;
-    if (isBucket(data)) {
-      yield* bucketEntries(data);
-    } else if (isPositionalKey(key) && isSplitList(data)) {
-      // a split list's chunk rows follow it: their keys sort right after its own
-      const chunks: Uint8Array[] = [];
-      const chunkPrefix = key + POSITIONS_SUFFIX;
-      for (let j = i + 1; j < rows.length && rowKeys[j]!.startsWith(chunkPrefix); j++) chunks.push(rows[j]!);
-      yield { key, list: joinChunks(data, chunks) };
-    } else {
-      yield { key, list: data };
-    }
-  }
 }

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kernelDecodeDocs, kernelDecodeWithin, kernelMarkedJoin, kernelMarkedUnion, kernelMergedUnion, kernelPhraseDocs, kernelTallyWords } from '../../src/search/kernels/list-kernels.js';
 import { liveUnionDocs, liveUnionDocsInJs, markedUnion, matchPhrase, phraseDocs, unionDocs, unionDocsInJs, unionLists, unionMatches, unitedDocs, unitedMatches } from '../../src/search/list-ops.js';
-import { concatPostings, decodeDocs, decodeDocsOnly, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
-import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, packRows, positionsKey, SKIP_SUFFIX } from '../../src/search/rows.js';
+import { decodeDocs, decodeDocsOnly, decodeEntries, decodePostings, decodeWithin, ListWriter, POSITIONS_CHUNK_BYTES, readHeader, readSkips, SKIP_INTERVAL, skipTable, type PostingList } from '../../src/search/postings.js';
+import { bucketEntries, findInBucket, isAuxiliaryKey, isBucket, positionsKey, RowWriter, SKIP_SUFFIX } from '../../src/search/rows.js';
+import { builtRows, mergeSegments } from '../../src/search/segment-merge.js';
 import { buildSegment, normalizeFields } from '../../src/search/segment-builder.js';
 import { MAX_TALLIED_WORDS, tallyWords, tallyWordsInJs, type TallyInput } from '../../src/search/related-tally.js';
 import { markedCandidatesInJs, relatedCutoff } from '../../src/search/segment-query.js';
@@ -13,6 +14,17 @@ function encode(entries: Array<[number, number[]]>): Uint8Array {
   const writer = new ListWriter();
   for (const [doc, positions] of entries) writer.positional(doc, positions, 0, positions.length);
   return writer.result();
+}
+
+/** Rows of (key, positional list) pairs given in key order, as a segment's RowWriter writes them. */
+function writeRows(lists: Array<{ key: string; entries: Array<[number, number[]]> }>): Array<{ key: string; data: Uint8Array }> {
+  const out = new RowWriter(1 << 10);
+  for (const { key, entries } of lists) {
+    const writer = new ListWriter();
+    for (const [doc, positions] of entries) writer.positional(doc, positions, 0, positions.length);
+    out.add(key, writer);
+  }
+  return out.rows().map((data, i) => ({ key: out.keys[i]!, data }));
 }
 
 function materialize(list: PostingList): Array<[number, number[]]> {
@@ -58,13 +70,24 @@ describe('posting lists', () => {
     );
   });
 
-  it('concatenate neighbouring segments with only the seam re-encoded', () => {
+  it('merge neighbouring segments with only the seams re-encoded', () => {
     fc.assert(
-      fc.property(entriesArb, entriesArb, (a, b) => {
+      fc.property(entriesArb, entriesArb, fc.boolean(), (a, b, longB) => {
         const baseB = 6000;
-        const joined = concatPostings([{ bytes: encode(a), base: 100 }, { bytes: encode(b), base: 100 + baseB }], 100);
-        const expected = [...a, ...b.map(([doc, p]): [number, number[]] => [doc + baseB, p])].map(([doc, p]): [number, number[]] => [doc + 100, p]);
-        expect(materialize(decodePostings(joined, 100, true))).toEqual(expected);
+        // a key in both segments, one in each only, and one list long enough for a row of its own
+        const second = longB ? Array.from({ length: 40 }, (_, i): [number, number[]] => [i * 3, [1, 2, 3]]) : b;
+        const segmentA = writeRows([{ key: 'a', entries: a }, { key: 'both', entries: a }]);
+        const segmentB = writeRows([{ key: 'b', entries: second }, { key: 'both', entries: second }]);
+        const cursor = (rows: typeof segmentA) => builtRows({ rowKeys: rows.map((r) => r.key), rows: rows.map((r) => r.data) });
+        const merged = mergeSegments([{ base: 100, rows: cursor(segmentA) }, { base: 100 + baseB, rows: cursor(segmentB) }], 100, 0);
+        const lists = new Map<string, Uint8Array>();
+        merged.rows.forEach((row, i) => (isBucket(row) ? [...bucketEntries(row)] : [{ key: merged.keys[i]!, list: row }]).forEach((e) => lists.set(e.key, e.list)));
+        const shifted = second.map(([doc, p]): [number, number[]] => [doc + baseB, p]);
+        const at100 = (entries: Array<[number, number[]]>) => entries.map(([doc, p]): [number, number[]] => [doc + 100, p]);
+        expect([...lists.keys()]).toEqual(['a', 'b', 'both']);
+        expect(materialize(decodePostings(lists.get('a')!, 100, true))).toEqual(at100(a));
+        expect(materialize(decodePostings(lists.get('b')!, 100, true))).toEqual(at100(shifted));
+        expect(materialize(decodePostings(lists.get('both')!, 100, true))).toEqual(at100([...a, ...shifted]));
       }),
     );
   });
@@ -325,11 +348,12 @@ describe('phrase documents without counting', () => {
 
 describe('rows of a segment', () => {
   it('put small lists in buckets, long ones alone, and long positions in chunk rows with a skip table', () => {
-    const small = Array.from({ length: 300 }, (_, i) => ({ key: `b${String(i).padStart(4, '0')}`, list: encode([[i, [i]]]) }));
+    const small = Array.from({ length: 300 }, (_, i) => ({ key: `b${String(i).padStart(4, '0')}`, entries: [[i, [i]]] as Array<[number, number[]]> }));
     // 20,000 entries of 3 positions (4 bytes): 80 KB of positions, three chunks
-    const long = encode(Array.from({ length: 20000 }, (_, i): [number, number[]] => [i * 2, [1, 50, 900]]));
-    const entries = [...small.slice(0, 150), { key: 'b0149z', list: long }, ...small.slice(150)];
-    const rows = [...packRows(entries)];
+    const longEntries = Array.from({ length: 20000 }, (_, i): [number, number[]] => [i * 2, [1, 50, 900]]);
+    const long = encode(longEntries);
+    const entries = [...small.slice(0, 150), { key: 'b0149z', entries: longEntries }, ...small.slice(150)];
+    const rows = writeRows(entries);
     expect(rows.length).toBeLessThan(entries.length);
     const longRows = rows.filter((r) => r.key.startsWith('b0149z'));
     const chunkCount = Math.ceil((long.length - readHeader(long).docsEnd) / POSITIONS_CHUNK_BYTES);
@@ -338,10 +362,10 @@ describe('rows of a segment', () => {
     expect(longRows.slice(1).every((r) => isAuxiliaryKey(r.key))).toBe(true);
     // every small key is found in the bucket that is the greatest row key at or before it
     const sorted = rows.filter((r) => !isAuxiliaryKey(r.key));
-    for (const { key, list } of small) {
+    for (const { key, entries: listEntries } of small) {
       const floor = sorted.filter((r) => r.key <= key).at(-1)!;
       expect(isBucket(floor.data)).toBe(true);
-      expect(Array.from(findInBucket(floor.data, key)!)).toEqual(Array.from(list));
+      expect(Array.from(findInBucket(floor.data, key)!)).toEqual(Array.from(encode(listEntries)));
     }
     expect(rows.filter((r) => isBucket(r.data)).flatMap((r) => [...bucketEntries(r.data)].map((e) => e.key))).toEqual(small.map((s) => s.key));
     // the split list decodes with its positions fetched only when read: all chunks in one go for
@@ -424,40 +448,28 @@ describe('rows of a segment', () => {
   });
 });
 
-describe('segment builder rows', () => {
-  /** The (key, list) pairs a built segment's rows hold, split lists joined back to one list. */
-  function entriesOf(rowKeys: string[], rows: Uint8Array[]): Array<{ key: string; list: Uint8Array }> {
-    const byKey = new Map(rowKeys.map((key, i) => [key, rows[i]!]));
-    const entries: Array<{ key: string; list: Uint8Array }> = [];
-    rowKeys.forEach((key, i) => {
-      const row = rows[i]!;
-      if (isAuxiliaryKey(key)) return;
-      if (isBucket(row)) entries.push(...bucketEntries(row));
-      else {
-        const chunks: number[] = [];
-        for (let n = 0; byKey.has(positionsKey(key, n)); n++) chunks.push(...byKey.get(positionsKey(key, n))!);
-        entries.push({ key, list: Uint8Array.from([...row, ...chunks]) });
-      }
-    });
-    return entries;
-  }
-
-  // buildSegment writes its rows in place for speed; merges write them with packRows: the two
-  // must agree byte for byte, or a merged segment would differ from a freshly built one
-  it('are the rows packRows makes of the same lists', () => {
+describe('segment merges', () => {
+  // a merged segment must be the segment one build of all its documents makes, byte for byte:
+  // queries read both kinds alike, and this also checks the merge's seams, buckets, positions
+  // chunks and skip tables against the builder's
+  it('make exactly the rows one segment built from all their documents has', () => {
     const word = fc.constantFrom('容器', '网络命名空间', 'docker', 'c++', 'node.js', '的', '𠀀字', 'kubernetes', '验证', ' ');
     const text = fc.array(word, { maxLength: 40 }).map((words) => words.join(''));
     const doc = fc.record({ title: text, tags: fc.array(text, { maxLength: 3 }), summary: text, body: text });
     fc.assert(
-      fc.property(fc.array(doc, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 20000 }), fc.integer({ min: 0, max: 1300 }), (docs, repeat, fillers) => {
+      fc.property(fc.array(doc, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 20000 }), fc.integer({ min: 0, max: 1300 }), fc.array(fc.integer({ min: 1, max: 1500 }), { maxLength: 4 }), (docs, repeat, fillers, cuts) => {
         // one long document makes lists long enough for rows of their own and positions chunks,
         // and many short ones lists of enough entries for a skip table
         const long = { title: '长文', tags: [], summary: '', body: '容器网络'.repeat(repeat) };
         const filler = Array.from({ length: fillers }, () => ({ title: '容器', tags: [], summary: '', body: '网络 docker' }));
-        const built = buildSegment([...docs, ...filler, long].map((fields, i) => ({ fields: normalizeFields(fields), categoryId: 1 + (i % 3), tagIds: [i] })));
-        const packed = [...packRows(entriesOf(built.rowKeys, built.rows))];
-        expect(built.rowKeys).toEqual(packed.map((row) => row.key));
-        built.rows.forEach((row, i) => expect(Buffer.from(row).equals(Buffer.from(packed[i]!.data))).toBe(true));
+        const all = [...docs, ...filler, long].map((fields, i) => ({ fields: normalizeFields(fields), categoryId: 1 + (i % 3), tagIds: [i] }));
+        const whole = buildSegment(all);
+        // the same documents built as consecutive segments, then merged
+        const bounds = [...new Set([0, ...cuts.map((cut) => cut % all.length), all.length])].sort((x, y) => x - y);
+        const sources = bounds.slice(1).map((end, i) => ({ base: bounds[i]!, rows: builtRows(buildSegment(all.slice(bounds[i]!, end))) }));
+        const merged = mergeSegments(sources, 0, 0);
+        expect(merged.keys).toEqual(whole.rowKeys);
+        whole.rows.forEach((row, i) => expect(Buffer.from(merged.rows[i]!).equals(Buffer.from(row))).toBe(true));
       }),
       { numRuns: 150 },
     );
