@@ -14,6 +14,15 @@ export function pickWorker(outstanding: readonly number[], lastGiven: readonly n
   return best;
 }
 
+/**
+ * The workers' nice value, below the writer's: on a machine with fewer cores than the import has
+ * threads, the writer (which reads, validates, commits and merges, a batch at a time) is the
+ * pipeline's narrowest stage, and a worker that took its core only delayed it; the workers have
+ * batches queued and catch up whenever the writer waits. Also kinder to a site serving from the
+ * same machine. (Linux only: see lowerThreadPriority.)
+ */
+export const WORKER_NICE = 10;
+
 interface Pending {
   resolve: (batch: PreparedBatch) => void;
   reject: (error: Error) => void;
@@ -32,7 +41,7 @@ export interface BatchInPreparation {
  * Breaking ties by position put two batches behind the first worker while the other sat idle (one
  * worker did 24 s of a 100k import, the other 15 s, measured).
  */
-export function createPreparePool(size: number) {
+export function createPreparePool(size: number, options: { nice?: number } = {}) {
   const pending = new Map<number, Pending>();
   const count = Math.max(1, size);
   const outstanding = new Array<number>(count).fill(0);
@@ -40,7 +49,7 @@ export function createPreparePool(size: number) {
   const given = new Array<number>(count).fill(0);
   let nextId = 0;
   const workers = Array.from({ length: count }, (_, w) => {
-    const worker = spawnSiblingWorker(import.meta.url, 'prepare-worker');
+    const worker = spawnSiblingWorker(import.meta.url, 'prepare-worker', { nice: options.nice ?? WORKER_NICE });
     worker.on('message', (message: { id: number; packed?: PackedBatch; error?: string }) => {
       outstanding[w]!--;
       const waiting = pending.get(message.id);

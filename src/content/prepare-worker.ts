@@ -1,6 +1,10 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { packBatch, transferablesOf, type PrepareChunk } from './prepare-message.js';
 import { BatchPreparer } from './prepare.js';
+import { lowerThreadPriority } from '../worker-thread.js';
+
+// the pool's choice (prepare-pool.ts WORKER_NICE)
+lowerThreadPriority((workerData as { nice: number }).nice);
 
 /**
  * A worker thread of the import pipeline: prepares batches (prepare.ts) sent by the importer a

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createImporter } from '../../src/content/importer.js';
 import { excerptOf } from '../../src/content/listing.js';
 import { extractPlainText } from '../../src/content/markdown.js';
-import { createPreparePool, pickWorker } from '../../src/content/prepare-pool.js';
+import { createPreparePool, pickWorker, WORKER_NICE } from '../../src/content/prepare-pool.js';
 import { contentHash, prepareBatch, type ArticleSource, type PreparedBatch } from '../../src/content/prepare.js';
 import { createContentVersion } from '../../src/db/changes.js';
 import { openDatabase } from '../../src/db/open.js';
@@ -69,6 +70,30 @@ describe('prepare pool', () => {
       expect(prepared.map((p) => p.articles.length)).toEqual([3, 300, 3, 3]);
       expect(prepared[3]!.articles[0]!.excerpt).toBe(excerptOf(extractPlainText(source.body)));
     });
+  });
+
+  /** The nice value of each thread of this process (Linux: /proc/self/task/<id>/stat, field 19). */
+  const threadNices = (): number[] =>
+    readdirSync('/proc/self/task').flatMap((id) => {
+      try {
+        const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+        return [Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16])];
+      } catch {
+        return []; // a thread that ended meanwhile
+      }
+    });
+
+  // Linux keeps a nice value per thread; elsewhere the workers run at the writer's priority
+  it.runIf(existsSync('/proc/thread-self'))('runs its workers at a lower priority than the thread that writes', async () => {
+    const before = threadNices().filter((nice) => nice === WORKER_NICE).length;
+    const own = threadNices();
+    await withPool(2, async (pool) => {
+      await Promise.all([pool.prepare([source]), pool.prepare([source])]);
+      expect(threadNices().filter((nice) => nice === WORKER_NICE).length).toBe(before + 2);
+    });
+    // the rest of the process is where it was
+    expect(Math.min(...own)).toBeLessThan(WORKER_NICE);
+    expect(threadNices().filter((nice) => nice === WORKER_NICE).length).toBe(before);
   });
 });
 
