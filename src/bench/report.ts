@@ -29,6 +29,9 @@ export interface ImportFigures {
   /** CPU time of all the import's threads (user + system), and the cores it had (absent in older reports). */
   cpuSeconds?: number;
   cores?: number;
+  /** Of that CPU time, the kernel's; and the process's minor page faults (absent in older reports). */
+  systemSeconds?: number;
+  minorFaults?: number;
   dbBytes: number;
   walBytes: number;
   /** Database file after PRAGMA wal_checkpoint(TRUNCATE). */
@@ -50,6 +53,21 @@ export interface ImportRun {
   seconds: number;
   /** CPU time of the run's threads: beside its wall time, how much of the cores it got. */
   cpuSeconds?: number;
+  /**
+   * The kernel's share of it and the page faults: a run that took more CPU for the same work did
+   * so in the kernel (faults, I/O) or in our code, and these tell which.
+   */
+  systemSeconds?: number;
+  minorFaults?: number;
+}
+
+/** What a run's figures say of its CPU time (the ImportRun fields the import process measured). */
+export function runUsage(f: ImportFigures): Omit<ImportRun, 'seconds'> {
+  return {
+    ...(f.cpuSeconds !== undefined ? { cpuSeconds: f.cpuSeconds } : {}),
+    ...(f.systemSeconds !== undefined ? { systemSeconds: f.systemSeconds } : {}),
+    ...(f.minorFaults !== undefined ? { minorFaults: f.minorFaults } : {}),
+  };
 }
 
 export interface MemoryFigures {
@@ -108,9 +126,10 @@ inside a section by hand.
   validation, the Markdown parse, hashing, MinHash, the index segment (in worker threads, one per
   core) and the transactions (main thread) — into \`bench-data/bench-<N>.db\`. The import runs three
   times (\`--import-runs\`), each into a new database, one after another; the rate is that of the
-  median run. Every run is listed with the CPU time its threads used and the share of the cores
-  that kept busy: one import takes ~20 s, the machine's neighbours come and go within a minute, and
-  a run that kept the cores far less busy than the others shared them. A later run reuses the last
+  median run. Every run is listed with the CPU time its threads used, the share of the cores
+  that kept busy and the kernel's part (system time, page faults): one import takes ~20 s, the
+  machine's neighbours come and go within a minute, and a run that kept the cores far less busy
+  than the others shared them. A later run reuses the last
   database unless \`--rebuild\`; its import figures are then those of the runs that built it.
 - **Search.** The result cache is off; the list cache (raw posting lists read from SQLite, as the
   server keeps them) is at its default, ${formatBytes(LIST_CACHE_BYTES)} per connection. The engine is first warmed up as the server does at start
@@ -158,16 +177,21 @@ export function withRuns(last: ImportFigures, runs: ImportRun[]): ImportFigures 
   return { ...last, seconds, rate: last.docs / seconds, runs };
 }
 
-/** ' (CPU 36.0 s, 100 % of 2 cores)': how much of the machine a run got; other tenants had the rest. */
-function cpuShare(cpuSeconds: number | undefined, seconds: number, cores: number | undefined): string {
+/**
+ * ' (CPU 36.0 s, 100 % of 2 cores; system 4.1 s, 281k page faults)': how much of the machine a run
+ * got (other tenants had the rest), and how much of its CPU time the kernel took.
+ */
+function cpuShare(run: Omit<ImportRun, 'seconds'>, seconds: number, cores: number | undefined): string {
+  const { cpuSeconds, systemSeconds, minorFaults } = run;
   if (cpuSeconds === undefined || !cores) return '';
-  return ` (CPU ${cpuSeconds.toFixed(1)} s, ${Math.round((100 * cpuSeconds) / (seconds * cores))} % of ${cores} cores)`;
+  const kernel = systemSeconds !== undefined && minorFaults !== undefined ? `; system ${systemSeconds.toFixed(1)} s, ${Math.round(minorFaults / 1000)}k page faults` : '';
+  return ` (CPU ${cpuSeconds.toFixed(1)} s, ${Math.round((100 * cpuSeconds) / (seconds * cores))} % of ${cores} cores${kernel})`;
 }
 
 /** The wall time, and with repeated runs each run's time, rate and share of the cores. */
 export function importTimeRows(f: ImportFigures): string[][] {
-  if (!f.runs || f.runs.length < 2) return [['wall time', `${f.seconds.toFixed(1)} s${cpuShare(f.cpuSeconds, f.seconds, f.cores)}`]];
-  const runs = f.runs.map((r, i) => `${i + 1}: ${r.seconds.toFixed(1)} s = ${formatInt(f.docs / r.seconds)}/s${cpuShare(r.cpuSeconds, r.seconds, f.cores)}`);
+  if (!f.runs || f.runs.length < 2) return [['wall time', `${f.seconds.toFixed(1)} s${cpuShare(runUsage(f), f.seconds, f.cores)}`]];
+  const runs = f.runs.map((r, i) => `${i + 1}: ${r.seconds.toFixed(1)} s = ${formatInt(f.docs / r.seconds)}/s${cpuShare(r, r.seconds, f.cores)}`);
   return [
     ['wall time', `${f.seconds.toFixed(1)} s, the median of ${f.runs.length} imports, each into a new database`],
     ['every run, in order', runs.join('; ')],

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { benchRecords, DEFAULT_SEED, GENERATOR_VERSION, mixSeed, mulberry32, type BenchTaxonomy } from '../bench/corpus.js';
 import { killChildren, runHttpSuite, type HttpSuiteResult } from '../bench/http.js';
 import { buildQueryMix, type QueryClass } from '../bench/queries.js';
-import { renderSection, withRuns, writeReport, type BenchReport, type ImportFigures, type ImportRun, type MachineInfo, type MemoryFigures } from '../bench/report.js';
+import { renderSection, runUsage, withRuns, writeReport, type BenchReport, type ImportFigures, type ImportRun, type MachineInfo, type MemoryFigures } from '../bench/report.js';
 import { runSearchBench } from '../bench/search.js';
 import { formatInt } from '../bench/stats.js';
 import { IMPORT_ENV, IMPORT_NODE_FLAGS } from '../bench/import-flags.js';
@@ -222,6 +222,7 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
   log(`import: importing ${formatInt(options.docs)} articles from ${relative(PROJECT_ROOT, corpus.path)} into ${relative(PROJECT_ROOT, dbPath)}`);
   const start = process.hrtime.bigint();
   const cpuAtStart = process.cpuUsage();
+  const faultsAtStart = process.resourceUsage().minorPageFault;
   // as `npm run import` does; the search runs below use the site's own settings again
   const bulk = beginBulkWrites(db);
   let lastLog = Date.now();
@@ -248,6 +249,7 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
   await bulk.finish();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuAtStart);
+  const minorFaults = process.resourceUsage().minorPageFault - faultsAtStart;
   summary.rejected.push(...fileRejections);
   if (summary.rejected.length > 0 || summary.imported !== options.docs) {
     for (const r of summary.rejected.slice(0, 10)) log(`rejected ${r.where}: ${r.field}: ${r.reason}`);
@@ -262,6 +264,8 @@ async function importCorpus(services: Services, db: Db, options: Options, dbPath
     seconds,
     rate: options.docs / seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    systemSeconds: cpu.system / 1e6,
+    minorFaults,
     cores: availableParallelism(),
     dbBytes,
     walBytes,
@@ -322,7 +326,7 @@ function importRuns(options: Options, dbPath: string, sidecarPath: string): Side
     if (child.status !== 0) throw new Error(`the import process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
     sidecar = readSidecar(sidecarPath);
     if (!sidecar) throw new Error(`the import process wrote no ${relative(PROJECT_ROOT, sidecarPath)}`);
-    runs.push({ seconds: sidecar.import.seconds, ...(sidecar.import.cpuSeconds !== undefined ? { cpuSeconds: sidecar.import.cpuSeconds } : {}) });
+    runs.push({ seconds: sidecar.import.seconds, ...runUsage(sidecar.import) });
   }
   const result: Sidecar = { ...sidecar!, import: withRuns(sidecar!.import, runs) };
   // the reused database's report quotes the same runs

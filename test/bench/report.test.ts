@@ -34,8 +34,9 @@ describe('repeated imports in one benchmark run', () => {
     dbBytesCheckpointed: 1, rssAfter: 1, heapUsedAfter: 1, peakRss: 1, builtAt: '2026-12-08T00:00:00Z', cores: 2,
   };
   const runs = [
-    { seconds: 20, cpuSeconds: 38 },
-    { seconds: 16, cpuSeconds: 32 },
+    { seconds: 20, cpuSeconds: 38, systemSeconds: 4.2, minorFaults: 281_400 },
+    { seconds: 16, cpuSeconds: 32, systemSeconds: 3.5, minorFaults: 262_600 },
+    // measured before system time and faults were recorded
     { seconds: 25, cpuSeconds: 37.5 },
   ];
 
@@ -46,14 +47,17 @@ describe('repeated imports in one benchmark run', () => {
     expect(figures.runs).toEqual(runs);
   });
 
-  it('list every run in order with the share of the cores it got', () => {
+  it('list every run in order with the share of the cores it got, and the kernel\'s part where it was measured', () => {
     const rows = importTimeRows(withRuns(last, runs));
     expect(rows[0]).toEqual(['wall time', '20.0 s, the median of 3 imports, each into a new database']);
-    expect(rows[1]![1]).toBe('1: 20.0 s = 5,000/s (CPU 38.0 s, 95 % of 2 cores); 2: 16.0 s = 6,250/s (CPU 32.0 s, 100 % of 2 cores); 3: 25.0 s = 4,000/s (CPU 37.5 s, 75 % of 2 cores)');
+    expect(rows[1]![1]).toBe(
+      '1: 20.0 s = 5,000/s (CPU 38.0 s, 95 % of 2 cores; system 4.2 s, 281k page faults); 2: 16.0 s = 6,250/s (CPU 32.0 s, 100 % of 2 cores; system 3.5 s, 263k page faults); 3: 25.0 s = 4,000/s (CPU 37.5 s, 75 % of 2 cores)',
+    );
   });
 
   it('show a single import as its wall time, with its share of the cores when it was measured', () => {
     expect(importTimeRows({ ...last, cores: undefined })).toEqual([['wall time', '25.0 s']]);
     expect(importTimeRows({ ...last, cpuSeconds: 40 })).toEqual([['wall time', '25.0 s (CPU 40.0 s, 80 % of 2 cores)']]);
+    expect(importTimeRows({ ...last, cpuSeconds: 40, systemSeconds: 5, minorFaults: 300_000 })).toEqual([['wall time', '25.0 s (CPU 40.0 s, 80 % of 2 cores; system 5.0 s, 300k page faults)']]);
   });
 });
